@@ -1,0 +1,38 @@
+"""One error root for Newsdesk. Every message says what went wrong and how to fix it."""
+
+from __future__ import annotations
+
+
+class NewsdeskError(Exception):
+    """Root of every error Newsdesk raises on purpose.
+
+    The CLI and the UI show ``str(error)`` as one line; no traceback.
+    """
+
+
+class ConfigError(NewsdeskError):
+    """A setting (environment variable or argument) is invalid."""
+
+
+class LoadError(NewsdeskError):
+    """A file could not be read as articles."""
+
+
+class StoreUnavailable(NewsdeskError):
+    """The vector store (Chroma) cannot be reached."""
+
+
+class ModelMismatch(NewsdeskError):
+    """The store was built with another embedding model."""
+
+
+class NotFound(NewsdeskError):
+    """An article or other record does not exist."""
+
+
+class BadQuestion(NewsdeskError):
+    """A question is empty, too long or otherwise unusable."""
+
+
+class BackendError(NewsdeskError):
+    """An LLM backend failed or is misconfigured."""

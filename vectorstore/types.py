@@ -1,0 +1,94 @@
+"""Core value types of the store: articles, their chunks, and retrieved passages."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article, as loaded from a file or a JSON record.
+
+    Attributes:
+        id: Stable identity: the URL when there is one, else derived from the file
+            (``file:<name relative to the corpus>``) or from the record.
+        text: The full article text; chunk offsets point into it.
+        title: Headline (may be empty).
+        url: Canonical URL, or ``""``.
+        source: Outlet or origin (``"AFP"``, a domain, a file name).
+        published: Publication date, when known.
+        path: The file it came from, for reports.
+    """
+
+    id: str
+    text: str
+    title: str = ""
+    url: str = ""
+    source: str = ""
+    published: date | None = None
+    path: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        d = asdict(self)
+        d["published"] = self.published.isoformat() if self.published else None
+        return d
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A span of an article, sized for the embedding model.
+
+    ``text == article.text[start:end]`` always holds. ``sentences`` are the
+    ``(start, end)`` offsets of each sentence relative to the chunk text.
+    """
+
+    article_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+    n_tokens: int = 0
+    sentences: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def id(self) -> str:
+        """Chunk id inside the store: stable for an article and position."""
+        from vectorstore.hashing import short_hash
+
+        return f"{short_hash(self.article_id)}:{self.index}"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its article's metadata and a relevance score.
+
+    ``start``/``end`` are offsets into the article text; ``sentences`` are
+    sentence offsets relative to ``text``. ``sources`` lists every outlet that
+    carried the article (the first copy and its recorded duplicates).
+    """
+
+    text: str
+    article_id: str
+    title: str = ""
+    url: str = ""
+    source: str = ""
+    published: date | None = None
+    score: float = 0.0
+    start: int = 0
+    end: int = 0
+    chunk_id: str = ""
+    sentences: tuple[tuple[int, int], ...] = ()
+    sources: tuple[str, ...] = ()
+    urls: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        d = asdict(self)
+        d["published"] = self.published.isoformat() if self.published else None
+        d["sentences"] = [list(s) for s in self.sentences]
+        d["sources"] = list(self.sources)
+        d["urls"] = list(self.urls)
+        return d
