@@ -1,0 +1,11 @@
+"""Newsdesk question answering: ``NewsDesk`` is the facade."""
+
+from qa.desk import NewsDesk
+from qa.types import Answer, Citation, Conversation, Turn
+from vectorstore.errors import BadQuestion, NewsdeskError, StoreUnavailable
+from vectorstore.types import Passage
+
+__all__ = [
+    "Answer", "BadQuestion", "Citation", "Conversation", "NewsDesk", "NewsdeskError", "Passage",
+    "StoreUnavailable", "Turn",
+]

@@ -1,0 +1,312 @@
+"""``NewsDesk``: the one facade over ingest, retrieval and answering."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from qa.questions import clean_question, parse_day
+from qa.retrieval import Filters, HybridSearch, NewsRetriever
+from qa.types import Answer, Conversation, Turn
+from vectorstore.chunking import Chunker
+from vectorstore.config import Settings
+from vectorstore.embedding import Embedder, token_counter
+from vectorstore.errors import NewsdeskError
+from vectorstore.ingest import IngestReport, Ingestor, Progress
+from vectorstore.lexical import LexicalIndex
+from vectorstore.store import ArticleRecord, Store, open_store
+
+EMPTY_STORE = "No articles yet: ingest some with `newsdesk ingest PATH` (or upload them in the Library tab)."
+
+
+class NewsDesk:
+    """Load articles, ask questions, get cited answers.
+
+    Build with :meth:`open`. Heavy parts (the embedding model, the BM25 index, the LLM)
+    load on first use; :meth:`warm` loads them in the background.
+    """
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+        self.embedder = Embedder.from_settings(settings)
+        self.lexical = LexicalIndex.for_store(settings.home, store.location)
+        self._lex_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._chunker: Chunker | None = None
+        self._answerer: Any = None
+        self._rewriter: Any = None
+        self._llm: Any = None
+        self._lexical_loaded = False
+
+    # -- construction ---------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, home: str | Path | None = None, chroma_url: str | None = None,
+             llm: str | Any | None = None, settings: Settings | None = None) -> NewsDesk:
+        """Open (or create) the desk whose store is at ``home`` or on ``chroma_url``.
+
+        Args:
+            home: Data folder (default ``NEWSDESK_HOME`` or ``./.newsdesk``).
+            chroma_url: A Chroma server, ``http://host:port`` (default ``NEWSDESK_CHROMA_URL``).
+            llm: ``"none"``, ``"ollama:MODEL"``, ``"openai:MODEL"``, or a LangChain chat model.
+            settings: Start from these instead of the environment.
+
+        Raises:
+            ModelMismatch: the store was built with another embedding model.
+            StoreUnavailable: the Chroma server cannot be reached.
+        """
+        s = settings or Settings.from_env()
+        s = s.with_(home=Path(home) if home is not None else None, chroma_url=chroma_url,
+                    llm=llm if isinstance(llm, str) else None)
+        emb = Embedder.from_settings(s)
+        store = open_store(s, model=emb.identity, dim=emb.dim)
+        desk = cls(s, store)
+        desk.embedder = emb
+        if llm is not None and not isinstance(llm, str):
+            desk._llm = llm
+        return desk
+
+    def warm(self, background: bool = True) -> threading.Thread | None:
+        """Load the model, the BM25 index and the answerer now (in a thread by default)."""
+
+        def work() -> None:
+            try:
+                self.embedder.load()
+                self.embedder.embed_query("warm up")
+                self._sync_lexical()
+                _ = self.answerer
+            except NewsdeskError:
+                pass
+
+        if not background:
+            work()
+            return None
+        t = threading.Thread(target=work, name="newsdesk-warm", daemon=True)
+        t.start()
+        return t
+
+    # -- parts ------------------------------------------------------------------------------
+
+    @property
+    def chunker(self) -> Chunker:
+        """The chunker, sized in the embedding model's word-pieces."""
+        if self._chunker is None:
+            self._chunker = Chunker(self.settings.chunk_tokens, self.settings.chunk_overlap,
+                                    token_counter(self.settings.embed_model))
+        return self._chunker
+
+    @property
+    def llm(self) -> Any:
+        """The LangChain chat model, or ``None`` for the extractive answerer."""
+        if self._llm is None and self.settings.llm.lower() not in {"", "none"}:
+            from qa.llm import make_chat_model
+
+            self._llm = make_chat_model(self.settings)
+        return self._llm
+
+    @property
+    def answerer(self) -> Any:
+        """The answerer in use: LLM-backed when an LLM is set, else extractive."""
+        if self._answerer is None:
+            if self.llm is not None:
+                from qa.llm import LLMAnswerer
+
+                self._answerer = LLMAnswerer(self.llm, embed=self.embedder.embed)
+            else:
+                from qa.extractive import ExtractiveAnswerer
+
+                self._answerer = ExtractiveAnswerer(threshold=self.settings.abstain_threshold or None)
+        return self._answerer
+
+    @property
+    def rewriter(self) -> Any:
+        """Rewrites follow-up questions into standalone ones."""
+        if self._rewriter is None:
+            from qa.conversation import QuestionRewriter
+
+            self._rewriter = QuestionRewriter(self.llm)
+        return self._rewriter
+
+    def search(self) -> HybridSearch:
+        """The hybrid search over this desk's store (BM25 brought up to date first)."""
+        self._sync_lexical()
+        return HybridSearch(self.store, self.lexical, self.embedder.embed_query)
+
+    def retriever(self, k: int | None = None, **filters: Any) -> NewsRetriever:
+        """A LangChain retriever over this desk, for use in your own chains."""
+        return NewsRetriever(search=self.search(), k=k or self.settings.k,
+                             filters=_filters(**filters))
+
+    def _sync_lexical(self) -> None:
+        with self._lex_lock:
+            rev = self.store.revision()
+            if self.lexical.revision == rev:
+                return
+            if not self._lexical_loaded:
+                self._lexical_loaded = True
+                if self.lexical.load() == rev:
+                    return
+            self.lexical.build(self.store.iter_chunks(), rev)
+
+    # -- library --------------------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[str | Path] | str | Path,
+               progress: Progress | None = None) -> IngestReport:
+        """Load, chunk, embed and store every article under ``paths``.
+
+        Bad files are reported in the result and never stop the batch.
+        """
+        if isinstance(paths, str | Path):
+            paths = [paths]
+        with self._write_lock:
+            ing = Ingestor(self.store, self.embedder, self.chunker, None)
+            report = ing.run(list(paths), max_bytes=self.settings.max_file_mb * 1024 * 1024,
+                             progress=progress)
+            if report.changed:
+                self._sync_lexical()
+        return report
+
+    def delete(self, article_id: str) -> int:
+        """Delete an article and its chunks; return the number of chunks removed."""
+        with self._write_lock:
+            n = self.store.delete_article(article_id)
+        return n
+
+    def articles(self) -> list[ArticleRecord]:
+        """Every article, newest first."""
+        return self.store.articles()
+
+    def stats(self) -> dict[str, Any]:
+        """Counts and facts about the store."""
+        info = self.store.info()
+        arts = self.store.articles(include_duplicates=True)
+        canon = [a for a in arts if not a.dup_of]
+        dates = sorted(a.published for a in canon if a.published)
+        return {
+            "articles": len(canon), "duplicates": len(arts) - len(canon),
+            "chunks": self.store.count_chunks(),
+            "sources": sorted({s for a in canon for s in a.sources}),
+            "earliest": dates[0].isoformat() if dates else None,
+            "latest": dates[-1].isoformat() if dates else None,
+            "model": info.model, "dim": info.dim, "backend": info.backend,
+            "schema_version": info.schema_version, "revision": info.revision,
+            "store": self.store.location, "llm": self.settings.llm,
+        }
+
+    def is_empty(self) -> bool:
+        """True when no chunk is stored."""
+        return self.store.count_chunks() == 0
+
+    def reindex(self, progress: Progress | None = None) -> IngestReport:
+        """Re-chunk and re-embed every article with the configured model."""
+        from vectorstore.types import Article
+
+        with self._write_lock:
+            records = self.store.articles()
+            arts = [Article(id=r.id, text=self.store.article_text(r.id), title=r.title, url=r.url,
+                            source=r.source, published=r.published, path=r.path) for r in records]
+            self.store.drop_chunks()
+            for r in records:  # mark every article as needing chunks
+                self.store.put_article(arts[records.index(r)], text_hash=r.hash,
+                                       simhash=r.simhash, n_chunks=0, copies=r.copies)
+            ing = Ingestor(self.store, self.embedder, self.chunker, None)
+            report = ing.ingest_articles(arts, progress=progress)
+            self._sync_lexical()
+        return report
+
+    def reset(self) -> None:
+        """Delete every article, chunk and vector."""
+        with self._write_lock:
+            self.store.reset()
+            self._sync_lexical()
+
+    # -- questions ------------------------------------------------------------------------
+
+    def chat(self) -> Conversation:
+        """Start a conversation: follow-up questions are understood from earlier turns."""
+        return Conversation(desk=self, id=uuid.uuid4().hex[:12])
+
+    def ask(self, question: str, *, k: int | None = None, since: date | str | None = None,
+            until: date | str | None = None, sources: Sequence[str] | None = None,
+            history: Sequence[Turn] | None = None) -> Answer:
+        """Answer ``question`` from the stored articles, with ``[n]`` citations.
+
+        Args:
+            question: The question.
+            k: Passages to retrieve (default ``NEWSDESK_K``).
+            since: Only articles published on or after this date.
+            until: Only articles published on or before this date ("as of").
+            sources: Only these outlets.
+            history: Earlier turns, for follow-up questions.
+
+        Raises:
+            BadQuestion: empty or too long.
+            StoreUnavailable: the Chroma server cannot be reached.
+        """
+        answer: Answer | None = None
+        for piece in self._run(question, k, since, until, sources, history, stream=False):
+            if isinstance(piece, Answer):
+                answer = piece
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, *, k: int | None = None, since: date | str | None = None,
+               until: date | str | None = None, sources: Sequence[str] | None = None,
+               history: Sequence[Turn] | None = None) -> Iterator[str | Answer]:
+        """Like :meth:`ask`, but yield the answer text in pieces, then the finished :class:`Answer`."""
+        yield from self._run(question, k, since, until, sources, history, stream=True)
+
+    def _run(self, question: str, k: int | None, since: date | str | None,
+             until: date | str | None, sources: Sequence[str] | None,
+             history: Sequence[Turn] | None, stream: bool) -> Iterator[str | Answer]:
+        t0 = time.perf_counter()
+        timings: dict[str, float] = {}
+        q = clean_question(question)
+        since_d, until_d = parse_day(since, "since"), parse_day(until, "until")
+        if self.is_empty():
+            yield Answer(question=q, standalone_question=q, text=EMPTY_STORE, abstained=True,
+                         warnings=("the store is empty",))
+            return
+        t = time.perf_counter()
+        standalone = self.rewriter.run(q, list(history or ()))
+        timings["rewrite"] = (time.perf_counter() - t) * 1000
+        from qa.timeaware import time_scope
+
+        scope = time_scope(standalone, since=since_d, until=until_d)
+        filters = Filters(since=scope.since, until=scope.until, sources=tuple(sources or ()))
+        passages = self.search().run(scope.query, k or self.settings.k, filters,
+                                     recency=scope.recency, timings=timings)
+        t = time.perf_counter()
+        result: Any = None
+        for piece in self.answerer.stream(standalone, passages, as_of=scope.until) if stream \
+                else [self.answerer.run(standalone, passages, as_of=scope.until)]:
+            if isinstance(piece, str):
+                yield piece
+            else:
+                result = piece
+        timings["answer"] = (time.perf_counter() - t) * 1000
+        timings["total"] = (time.perf_counter() - t0) * 1000
+        yield Answer(question=q, standalone_question=standalone, text=result.text,
+                     citations=tuple(result.citations), passages=tuple(passages),
+                     abstained=result.abstained, unsupported=tuple(result.unsupported),
+                     warnings=tuple(scope.notes) + tuple(result.warnings), timings=timings)
+
+    def as_runnable(self) -> Any:
+        """This desk as a LangChain ``Runnable``: ``{"question": ...}`` in, ``Answer`` out."""
+        from langchain_core.runnables import RunnableLambda
+
+        return RunnableLambda(lambda x: self.ask(x["question"] if isinstance(x, dict) else str(x)))
+
+
+def _filters(since: date | str | None = None, until: date | str | None = None,
+             sources: Sequence[str] | None = None) -> Filters:
+    return Filters(parse_day(since, "since"), parse_day(until, "until"), tuple(sources or ()))
+
+
+ProgressFn = Callable[[int, int, str], None]

@@ -1,0 +1,158 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) results fused by reciprocal rank."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from vectorstore.lexical import LexicalIndex
+from vectorstore.store import Store
+from vectorstore.types import Passage
+
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a question may draw on: a published-date range, outlets, articles."""
+
+    since: date | None = None
+    until: date | None = None
+    sources: tuple[str, ...] = ()
+    article_ids: tuple[str, ...] | None = None
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing is filtered."""
+        return not (self.since or self.until or self.sources or self.article_ids is not None)
+
+
+class HybridSearch:
+    """Dense + BM25 search over a :class:`Store`, fused by reciprocal rank fusion.
+
+    Args:
+        store: The vector store.
+        lexical: The BM25 index, kept in step with the store by the caller.
+        embed_query: Turns a question into a unit vector.
+        per_article: At most this many passages from one article (diversity).
+        depth: How many candidates each retriever contributes, as a multiple of ``k``.
+    """
+
+    def __init__(self, store: Store, lexical: LexicalIndex | None,
+                 embed_query: Callable[[str], np.ndarray], per_article: int = 2,
+                 depth: int = 4) -> None:
+        self.store = store
+        self.lexical = lexical
+        self.embed_query = embed_query
+        self.per_article = per_article
+        self.depth = depth
+
+    def run(self, query: str, k: int = 5, filters: Filters | None = None,
+            recency: float = 0.0, timings: dict[str, float] | None = None) -> list[Passage]:
+        """Return up to ``k`` passages for ``query``, best first.
+
+        ``Passage.score`` is the cosine similarity of the passage to the query; the order
+        is the fused rank. ``recency`` > 0 favours newer articles (for "latest" questions).
+        """
+        import time
+
+        f = filters or Filters()
+        n = max(k * self.depth, 20)
+        t0 = time.perf_counter()
+        qv = self.embed_query(query)
+        t1 = time.perf_counter()
+        where = self.store.where(f.since, f.until, list(f.sources) or None,
+                                 list(f.article_ids) if f.article_ids is not None else None)
+        dense = self.store.search(qv, n, where)
+        t2 = time.perf_counter()
+        lex: list[tuple[str, float]] = []
+        if self.lexical is not None and len(self.lexical):
+            mask = self.lexical.mask(f.since, f.until, list(f.sources) or None,
+                                     list(f.article_ids) if f.article_ids is not None else None)
+            lex = self.lexical.search(query, n, mask)
+        t3 = time.perf_counter()
+        fused: dict[str, float] = {}
+        for rank, p in enumerate(dense):
+            fused[p.chunk_id] = fused.get(p.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, (cid, _) in enumerate(lex):
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        by_id = {p.chunk_id: p for p in dense}
+        missing = [cid for cid, _ in lex if cid not in by_id]
+        if missing:
+            extra = self.store.get_passages(missing)
+            vecs = self.store.vectors_for_ids([p.chunk_id for p in extra])
+            for p in extra:
+                v = vecs.get(p.chunk_id)
+                sim = float(np.dot(v, qv)) if v is not None else 0.0
+                by_id[p.chunk_id] = replace(p, score=sim)
+        if recency > 0:
+            days = [p.published.toordinal() for p in by_id.values() if p.published]
+            if days:
+                newest, oldest = max(days), min(days)
+                span = max(newest - oldest, 1)
+                for cid, p in by_id.items():
+                    if cid in fused and p.published:
+                        fused[cid] += recency * (p.published.toordinal() - oldest) / span / RRF_K
+        ranked = sorted(fused, key=lambda c: fused[c], reverse=True)
+        out: list[Passage] = []
+        per: dict[str, int] = {}
+        for cid in ranked:
+            p = by_id.get(cid)
+            if p is None:
+                continue
+            if per.get(p.article_id, 0) >= self.per_article:
+                continue
+            per[p.article_id] = per.get(p.article_id, 0) + 1
+            out.append(p)
+            if len(out) >= k:
+                break
+        if len(out) < k:  # fill with capped passages rather than return too few
+            have = {p.chunk_id for p in out}
+            for cid in ranked:
+                if len(out) >= k:
+                    break
+                if cid not in have and cid in by_id:
+                    out.append(by_id[cid])
+        t4 = time.perf_counter()
+        if timings is not None:
+            timings["embed_query"] = (t1 - t0) * 1000
+            timings["dense"] = (t2 - t1) * 1000
+            timings["bm25"] = (t3 - t2) * 1000
+            timings["fuse"] = (t4 - t3) * 1000
+        return out
+
+
+def passage_to_document(p: Passage) -> Document:
+    """A LangChain ``Document`` for ``p`` (metadata carries every field)."""
+    meta = p.to_dict()
+    meta.pop("text")
+    return Document(page_content=p.text, metadata=meta)
+
+
+class NewsRetriever(BaseRetriever):
+    """LangChain retriever over Newsdesk's hybrid search.
+
+    Use it in any LangChain chain; ``Document.metadata`` carries the passage fields.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    search: Any
+    k: int = 5
+    filters: Filters = Filters()
+
+    def _get_relevant_documents(self, query: str, *,
+                                run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [passage_to_document(p) for p in self.search.run(query, self.k, self.filters)]
+
+    def passages(self, query: str) -> Sequence[Passage]:
+        """The passages themselves, without the ``Document`` wrapping."""
+        return self.search.run(query, self.k, self.filters)
