@@ -17,7 +17,7 @@ from vectorstore.chunking import Chunker
 from vectorstore.config import Settings
 from vectorstore.embedding import Embedder, token_counter
 from vectorstore.errors import NewsdeskError
-from vectorstore.ingest import IngestReport, Ingestor, Progress
+from vectorstore.ingest import Ingestor, IngestReport, Progress
 from vectorstore.lexical import LexicalIndex
 from vectorstore.store import ArticleRecord, Store, open_store
 
@@ -212,9 +212,9 @@ class NewsDesk:
             arts = [Article(id=r.id, text=self.store.article_text(r.id), title=r.title, url=r.url,
                             source=r.source, published=r.published, path=r.path) for r in records]
             self.store.drop_chunks()
-            for r in records:  # mark every article as needing chunks
-                self.store.put_article(arts[records.index(r)], text_hash=r.hash,
-                                       simhash=r.simhash, n_chunks=0, copies=r.copies)
+            for r, art in zip(records, arts, strict=True):  # mark each as needing chunks
+                self.store.put_article(art, text_hash=r.hash, simhash=r.simhash, n_chunks=0,
+                                       copies=r.copies)
             ing = Ingestor(self.store, self.embedder, self.chunker, None)
             report = ing.ingest_articles(arts, progress=progress)
             self._sync_lexical()

@@ -98,20 +98,20 @@ class HybridSearch:
             if days:
                 newest, oldest = max(days), min(days)
                 span = max(newest - oldest, 1)
-                for cid, p in by_id.items():
-                    if cid in fused and p.published:
-                        fused[cid] += recency * (p.published.toordinal() - oldest) / span / RRF_K
+                for cid, cand in by_id.items():
+                    if cid in fused and cand.published:
+                        fused[cid] += recency * (cand.published.toordinal() - oldest) / span / RRF_K
         ranked = sorted(fused, key=lambda c: fused[c], reverse=True)
         out: list[Passage] = []
         per: dict[str, int] = {}
         for cid in ranked:
-            p = by_id.get(cid)
-            if p is None:
+            hit = by_id.get(cid)
+            if hit is None:
                 continue
-            if per.get(p.article_id, 0) >= self.per_article:
+            if per.get(hit.article_id, 0) >= self.per_article:
                 continue
-            per[p.article_id] = per.get(p.article_id, 0) + 1
-            out.append(p)
+            per[hit.article_id] = per.get(hit.article_id, 0) + 1
+            out.append(hit)
             if len(out) >= k:
                 break
         if len(out) < k:  # fill with capped passages rather than return too few

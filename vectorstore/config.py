@@ -68,6 +68,8 @@ class Settings:
         host: UI bind address. ``NEWSDESK_HOST``.
         port: UI port. ``NEWSDESK_PORT``.
         auth: ``user:password`` for the UI. ``NEWSDESK_AUTH``.
+        corpus: Folder the UI ingests on its first start, when the store is empty
+            (default: the bundled ``corpus/``). ``NEWSDESK_CORPUS``.
         abstain_threshold: Evidence score under which the answerer abstains.
     """
 
@@ -87,6 +89,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str = ""
+    corpus: str = ""
     abstain_threshold: float = 0.0
 
     @classmethod
@@ -110,6 +113,7 @@ class Settings:
             host=(e.get("NEWSDESK_HOST") or "127.0.0.1").strip(),
             port=_int(e, "NEWSDESK_PORT", cls.port),
             auth=(e.get("NEWSDESK_AUTH") or "").strip(),
+            corpus=(e.get("NEWSDESK_CORPUS") or "").strip(),
             abstain_threshold=_float(e, "NEWSDESK_ABSTAIN_THRESHOLD", cls.abstain_threshold),
         )
         s.validate()

@@ -129,24 +129,8 @@ class Embedder:
         return self._model is not None
 
     def _load(self) -> Any:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
-
-        path = resolve_model_path(self.model_name)
-        kwargs: dict[str, Any] = {"device": pick_device(self.device_pref), "local_files_only": True}
-        if self.backend != "torch":
-            kwargs["backend"] = self.backend
-            from vectorstore.accel import backend_kwargs
-
-            kwargs.update(backend_kwargs(path, self.backend))
-        try:
-            model = SentenceTransformer(path, **kwargs)
-        except Exception as e:  # pragma: no cover - depends on the machine
-            raise ConfigError(f"cannot load embedding model {self.model_name!r} "
-                              f"(backend {self.backend}): {e}") from e
-        model.max_seq_length = min(model.max_seq_length or MAX_TOKENS, MAX_TOKENS)
-        return model
+        return _load_model(resolve_model_path(self.model_name), self.backend,
+                           pick_device(self.device_pref))
 
     @property
     def dim(self) -> int:
@@ -184,6 +168,38 @@ class Embedder:
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one query string as a unit vector."""
         return self.embed([text])[0]
+
+
+_MODELS: dict[tuple[str, str, str], Any] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def _load_model(path: str, backend: str, device: str) -> Any:
+    """Load a SentenceTransformer once per process (shared by every Embedder)."""
+    key = (path, backend, device)
+    with _MODELS_LOCK:
+        if key in _MODELS:
+            return _MODELS[key]
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import transformers
+        from sentence_transformers import SentenceTransformer
+
+        transformers.logging.set_verbosity_error()
+        transformers.logging.disable_progress_bar()
+        kwargs: dict[str, Any] = {"device": device, "local_files_only": True}
+        if backend != "torch":
+            from vectorstore.accel import backend_kwargs
+
+            kwargs["backend"] = backend
+            kwargs.update(backend_kwargs(path, backend))
+        try:
+            model = SentenceTransformer(path, **kwargs)
+        except Exception as e:  # pragma: no cover - depends on the machine
+            raise ConfigError(f"cannot load embedding model {path!r} (backend {backend}): {e}") from e
+        model.max_seq_length = min(model.max_seq_length or MAX_TOKENS, MAX_TOKENS)
+        _MODELS[key] = model
+        return model
 
 
 def _config_dim(path: str) -> int:

@@ -101,6 +101,7 @@ class Ingestor:
         self.chunker = chunker
         self.lexical = lexical
         self._simhashes: dict[str, int] | None = None
+        self._pending: list[_Pending] = []
         self._cache: dict[str, np.ndarray] = {}
 
     def run(self, paths: Iterable[str | Path], *, max_bytes: int | None = None,
@@ -129,20 +130,17 @@ class Ingestor:
         t0 = time.perf_counter()
         rep = report or IngestReport()
         seen_hash: dict[str, str] = {}
-        pending: list[_Pending] = []
-        n_chunks = 0
+        self._pending = []
         total = len(articles)
         for i, art in enumerate(articles):
             p = self._plan(art, rep, seen_hash)
             if p is not None:
-                pending.append(p)
-                n_chunks += len(p.chunks)
-            if n_chunks >= _BATCH_CHUNKS:
-                self._flush(pending, rep)
-                pending, n_chunks = [], 0
+                self._pending.append(p)
+            if sum(len(x.chunks) for x in self._pending) >= _BATCH_CHUNKS:
+                self._flush(rep)
             if progress:
                 progress(i + 1, total, art.title or art.id)
-        self._flush(pending, rep)
+        self._flush(rep)
         if rep.changed:
             self.refresh_lexical()
         if report is None:
@@ -178,6 +176,8 @@ class Ingestor:
         if not updated:
             canonical = seen_hash.get(th) or self._exact_dup(th) or self._near_dup(art, sh)
             if canonical and canonical != art.id:
+                if any(p.article.id == canonical for p in self._pending):
+                    self._flush(rep)  # the original is still in this batch: store it first
                 self.store.add_copy(canonical, art, th, sh)
                 rep.duplicates += 1
                 return None
@@ -197,17 +197,21 @@ class Ingestor:
     def _near_dup(self, art: Article, sh: int) -> str | None:
         if self._simhashes is None:
             self._simhashes = self.store.simhashes()
+        pending = {p.article.id: p for p in self._pending}
+        candidates = {**self._simhashes, **{i: p.simhash for i, p in pending.items()}}
         mine: set[int] | None = None
-        for aid, other in self._simhashes.items():
+        for aid, other in candidates.items():
             if aid == art.id or hamming(sh, other) > NEAR_DUP_BITS:
                 continue
             mine = mine if mine is not None else shingles(art.text)
-            theirs = shingles(self.store.article_text(aid))
+            theirs = shingles(pending[aid].article.text if aid in pending
+                              else self.store.article_text(aid))
             if mine and theirs and len(mine & theirs) / len(mine | theirs) >= NEAR_DUP_JACCARD:
                 return aid
         return None
 
-    def _flush(self, pending: list[_Pending], rep: IngestReport) -> None:
+    def _flush(self, rep: IngestReport) -> None:
+        pending, self._pending = self._pending, []
         if not pending:
             return
         all_hashes = [h for p in pending for h in p.hashes]
