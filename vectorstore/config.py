@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -64,6 +65,7 @@ class Settings:
         llm: ``none``, ``ollama:MODEL`` or ``openai:MODEL``. ``NEWSDESK_LLM``.
         llm_base_url: OpenAI-compatible base URL. ``NEWSDESK_LLM_BASE_URL``.
         llm_api_key: API key; falls back to ``OPENAI_API_KEY``.
+        llm_timeout: Seconds to wait for the LLM to respond. ``NEWSDESK_LLM_TIMEOUT``.
         ollama_host: Ollama server. ``OLLAMA_HOST``.
         host: UI bind address. ``NEWSDESK_HOST``.
         port: UI port. ``NEWSDESK_PORT``.
@@ -85,6 +87,7 @@ class Settings:
     llm: str = "none"
     llm_base_url: str = ""
     llm_api_key: str = ""
+    llm_timeout: float = 60.0
     ollama_host: str = "http://127.0.0.1:11434"
     host: str = "127.0.0.1"
     port: int = 7860
@@ -109,6 +112,7 @@ class Settings:
             llm=(e.get("NEWSDESK_LLM") or "none").strip(),
             llm_base_url=(e.get("NEWSDESK_LLM_BASE_URL") or "").strip(),
             llm_api_key=(e.get("NEWSDESK_LLM_API_KEY") or e.get("OPENAI_API_KEY") or "").strip(),
+            llm_timeout=_float(e, "NEWSDESK_LLM_TIMEOUT", cls.llm_timeout),
             ollama_host=(e.get("OLLAMA_HOST") or cls.ollama_host).strip(),
             host=(e.get("NEWSDESK_HOST") or "127.0.0.1").strip(),
             port=_int(e, "NEWSDESK_PORT", cls.port),
@@ -147,5 +151,12 @@ class Settings:
             raise ConfigError(
                 f"NEWSDESK_CHROMA_URL={self.chroma_url!r} must look like http://127.0.0.1:8000"
             )
+        if self.llm.strip().lower() not in {"", "none"} and not re.fullmatch(
+                r"(?i)\s*(ollama|openai)\s*:\s*\S+\s*", self.llm):
+            raise ConfigError(
+                f"NEWSDESK_LLM={self.llm!r} is not understood: use none, ollama:MODEL "
+                "(e.g. ollama:llama3.2) or openai:MODEL (e.g. openai:gpt-4o-mini)")
+        if self.llm_timeout <= 0:
+            raise ConfigError(f"NEWSDESK_LLM_TIMEOUT={self.llm_timeout} must be more than 0 seconds")
         if self.auth and ":" not in self.auth:
             raise ConfigError("NEWSDESK_AUTH must be user:password")
