@@ -115,9 +115,11 @@ class NewsDesk:
         """The answerer in use: LLM-backed when an LLM is set, else extractive."""
         if self._answerer is None:
             if self.llm is not None:
+                from qa.extractive import ExtractiveAnswerer
                 from qa.llm import LLMAnswerer
 
-                self._answerer = LLMAnswerer(self.llm, embed=self.embedder.embed)
+                fallback = ExtractiveAnswerer(threshold=self.settings.abstain_threshold or None)
+                self._answerer = LLMAnswerer(self.llm, embed=self.embedder.embed, fallback=fallback)
             else:
                 from qa.extractive import ExtractiveAnswerer
 
