@@ -224,6 +224,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=["newsdesk", "realtimeqa"], default="newsdesk")
     s.add_argument("--k", type=int, default=5)
     s.add_argument("--limit", type=int, default=None, help="score only the first N cases")
+    s.add_argument("--window-days", type=int, default=None, metavar="N",
+                   help="realtimeqa: only articles published in the N days before a question")
+    s.add_argument("--store-cache", metavar="DIR",
+                   help="keep the eval store under DIR and reuse it (no re-embedding)")
     s.add_argument("--json", dest="json_out", metavar="OUT", help="write the report as JSON")
     s.add_argument("--report", metavar="OUT.html", help="write an HTML report")
     for m in ("hit_at_1", "hit_at_k", "mrr", "accuracy", "f1", "citation_precision",

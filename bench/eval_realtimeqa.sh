@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Benchmark: `newsdesk eval` on the whole realtimeqa-dev set (103 questions, 2,001 articles,
+# about 27.5k chunks: ~20 min of embedding on 2 cores the first time). The store is cached,
+# so later runs re-use it and take a few minutes. Prints the command, the metrics and the time.
+#
+# Usage: bash bench/eval_realtimeqa.sh [extra eval options, e.g. --window-days 7 --limit 30]
+#
+# Environment:
+#   NEWSDESK_SHARED     folder holding data/realtimeqa-dev (default: ../shared from the repo root)
+#   NEWSDESK_EVAL_CACHE store cache (default: ~/.cache/newsdesk/eval); one store per selection
+#   NEWSDESK_BENCH_OUT  where realtimeqa-full.{json,html} go (default: test-artifacts/bench)
+#   PYTHON              the interpreter (default: .venv/bin/python, else python3)
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT" || exit 2
+PY="${PYTHON:-$ROOT/.venv/bin/python}"
+[ -x "$PY" ] || PY="$(command -v python3)"
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False
+
+SHARED="${NEWSDESK_SHARED:-$ROOT/../shared}"
+RTQA=""
+for d in "$SHARED/data/realtimeqa-dev" "$SHARED/realtimeqa-dev"; do
+  if [ -f "$d/questions.jsonl" ] && [ -f "$d/articles.jsonl" ]; then RTQA="$d"; break; fi
+done
+if [ -z "$RTQA" ]; then
+  echo "skipped: no realtimeqa-dev under $SHARED/data (set NEWSDESK_SHARED)"
+  exit 0
+fi
+
+CACHE="${NEWSDESK_EVAL_CACHE:-$HOME/.cache/newsdesk/eval}"
+OUT="${NEWSDESK_BENCH_OUT:-$ROOT/test-artifacts/bench}"
+mkdir -p "$OUT" "$CACHE"
+cmd=("$PY" -m qa.cli eval "$RTQA" --format realtimeqa --store-cache "$CACHE"
+     --json "$OUT/realtimeqa-full.json" --report "$OUT/realtimeqa-full.html" "$@")
+echo "command: HF_HUB_OFFLINE=1 ${cmd[*]}"
+t0=$SECONDS
+"${cmd[@]}"
+rc=$?
+echo "wall time: $((SECONDS - t0)) s (exit $rc); store cached under $CACHE"
+"$PY" - "$OUT/realtimeqa-full.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+m, meta = d["metrics"], d["meta"]
+print(f"questions {d['counts']['questions']}, articles {meta.get('n_articles')}, "
+      f"window {meta.get('window_days')}, answerer {meta.get('answerer')} (llm {meta.get('llm')})")
+print(" ".join(f"{k}={v}" for k, v in m.items()))
+EOF
+exit "$rc"
