@@ -153,7 +153,7 @@ def build_store(articles: list[dict[str, Any]], cache: Path) -> Path:
 
 
 def run_cases(home: Path, chosen: list[dict[str, Any]], window: int, k: int,
-              strict: bool = True) -> list[Case]:
+              strict: bool = True, embed: bool = True) -> list[Case]:
     """Ask every chosen question as an answerable and as an unanswerable case.
 
     With ``strict`` the unanswerable case also leaves out every other article whose text
@@ -172,7 +172,9 @@ def run_cases(home: Path, chosen: list[dict[str, Any]], window: int, k: int,
     published = {r.id: r.published for r in records}
     texts = {r.id: " " + norm_text(desk.store.article_text(r.id)) + " " for r in records}
     search = desk.search()
-    answerer = ExtractiveAnswerer(threshold=float("-inf"))
+    # as the desk builds it: sentences re-ranked with the desk's own embedding model
+    answerer = ExtractiveAnswerer(threshold=float("-inf"),
+                                  embed=desk.embedder.embed if embed else None)
     cases: list[Case] = []
     for q in chosen:
         asked = _day(q["date"])
@@ -240,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/newsdesk-calib"))
     ap.add_argument("--json", type=Path, help="write every case and the sweep here")
     ap.add_argument("--show", action="store_true", help="print every case")
+    ap.add_argument("--no-embed", action="store_true",
+                    help="answer without the embedding re-ranker (as the desk does not)")
     ap.add_argument("--loose", action="store_true",
                     help="unanswerable = only the gold articles (and copies) left out, even "
                          "where other articles state the answer")
@@ -251,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(chosen)} questions, {len(picked)} articles in their windows", file=sys.stderr)
     home = build_store(picked, args.cache)
     t = time.perf_counter()
-    cases = run_cases(home, chosen, args.window, args.k, strict=not args.loose)
+    cases = run_cases(home, chosen, args.window, args.k, strict=not args.loose,
+                      embed=not args.no_embed)
     print(f"asked {len(cases)} cases in {time.perf_counter() - t:.1f}s", file=sys.stderr)
     if args.show:
         for c in cases:

@@ -109,7 +109,9 @@ def _memory(history: Sequence[Turn]) -> list[_Mention]:
         for part, text in (("q", _standalone(turn)), ("a", _answer_text(turn))):
             if not text:
                 continue
-            ents = find_entities(text)
+            dated = [(d.start, d.end) for d in find_dates(text)]
+            ents = [e for e in find_entities(text)  # "September" is no topic
+                    if not any(a <= e.start < b for a, b in dated)]
             if part == "a" and asked_who and len(text.split()) <= 20:
                 # the answer to a "who" question names people, even by a bare surname
                 ents = [Entity(e.text, "PERSON", e.start, e.end, e.gender, e.strong)
@@ -129,14 +131,22 @@ def _memory(history: Sequence[Turn]) -> list[_Mention]:
                 # a list of people as the answer ("A, B and C [1]"): "they" means them
                 group = _group_phrase(text, people)
                 out.append(_Mention(group, "GROUP", "", ti, _pos(part, people[-1]) + 1))
+            elif part == "q":
+                # "When did Macron and Putin discuss it?": "they" may mean them
+                for a, b in zip(people, people[1:], strict=False):
+                    if re.fullmatch(r"\s*(?:and|&)\s*", text[a.end:b.start]):
+                        out.append(_Mention(text[a.start:b.end], "GROUP", "", ti, b.start + 1))
             if part == "q":
                 for np in _topics(text):
                     out.append(_Mention(np[0], "TOPIC", "", ti, np[1]))
     return sorted(out, key=lambda m: (m.turn, m.pos))
 
 
+_ANSWER_POS = 100000
+
+
 def _pos(part: str, e: Entity) -> int:
-    return (100000 if part == "a" else 0) + e.start
+    return (_ANSWER_POS if part == "a" else 0) + e.start
 
 
 def _group_phrase(text: str, people: list[Entity]) -> str:
@@ -171,8 +181,17 @@ def _last(memory: list[_Mention], kinds: set[str], gender: str | None = None) ->
 
 
 def _person_for(memory: list[_Mention], gender: str) -> _Mention | None:
-    return (_last(memory, {"PERSON"}, gender) or _last(memory, {"PERSON"}, "")
-            or _last(memory, {"PERSON"}))
+    """The person "she" or "he" means: of that gender (else of unknown gender, never of the
+    other one), latest turn first, and within a turn the first person its answer names."""
+    for wanted in (gender, ""):
+        for turn in sorted({m.turn for m in memory}, reverse=True):
+            people = [m for m in memory if m.turn == turn and m.kind == "PERSON"]
+            answer = [m for m in people if m.pos >= _ANSWER_POS]
+            asked = [m for m in reversed(people) if m.pos < _ANSWER_POS]
+            hit = next((m for m in answer + asked if m.gender == wanted), None)
+            if hit is not None:
+                return hit
+    return None
 
 
 def _names_person_before(question: str, pos: int) -> bool:
@@ -253,12 +272,21 @@ def _resolve(q: str, memory: list[_Mention]) -> str:
         ref = _last(memory, {"GROUP"}) or _last(memory, {"TOPIC"})
         if ref:
             q = _replace_pronouns(q, _PLURAL_P, ref)
-    if _IT_P.search(q) and not re.search(r"\b(is|was)\s+it\s+(true|possible|likely)\b", q,
-                                         re.IGNORECASE):
+    if _IT_P.search(q) and not _DUMMY_IT.search(q):
         ref = _last(memory, {"TOPIC"}) or _last(memory, {"PLACE"})
         if ref:
             q = _replace_pronouns(q, _IT_P, ref)
     return q
+
+
+_DUMMY_IT = re.compile(
+    r"\b(?:is|was)\s+it\s+(?:true|possible|likely)\b"
+    r"|\bit\s+(?:is|was|'s|’s|will\s+be|would\s+be|has\s+been)\s+(?:not\s+|no\s+longer\s+)?"
+    r"(?:yet\s+|still\s+|now\s+|also\s+)?(?:the\s+|a\s+)?(?:time|too|important|necessary|"
+    r"possible|impossible|likely|unlikely|true|clear|unclear|hard|easy|difficult|expected|"
+    r"right|wrong|enough|safe|worth|essential|vital|crucial|early|late)\b",
+    re.IGNORECASE)
+"""An "it" that stands for nothing: "it was not yet time to...", "is it true that..."."""
 
 
 def _is_fragment(q: str) -> bool:

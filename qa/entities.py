@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 __all__ = [
-    "COMMON", "DateMention", "Entity", "find_dates", "find_entities", "find_numbers",
-    "find_people", "format_day", "format_period", "full_name", "gender_of", "is_place",
+    "COMMON", "DateMention", "Entity", "Role", "affiliations", "country_key", "find_dates",
+    "find_entities", "find_numbers", "find_people", "format_day", "format_period", "full_name",
+    "gender_of", "is_place", "person_roles", "place_class",
 ]
 
 # --------------------------------------------------------------------------- lexicons
@@ -444,7 +445,9 @@ def _classify(words: list[str], titled: str | None, after: str, starts: bool) ->
         return "PLACE", True
     if len(low) == 1 and low[0] in NATIONALITIES:
         return "NORP", True
-    if any(w in ORG_WORDS for w in low):
+    if any(w in ORG_WORDS for w in low) and not (
+            2 <= len(words) <= 3 and _is_first_name(words[0]) and
+            not any(w in ORG_WORDS for w in low[1:])):  # "Bill Cosby" is no bill
         return "ORG", True
     if len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
         return "ORG", True  # an acronym: TASS, NATO
@@ -525,6 +528,31 @@ def find_entities(text: str) -> list[Entity]:
                 out.append(Entity(e.text, "PERSON", e.start, e.end, e.gender or f.gender, True))
                 continue
         out.append(e)
+    return _coordinated_people(text, out)
+
+
+def _coordinated_people(text: str, ents: list[Entity]) -> list[Entity]:
+    """"Macron and Putin": a bare name joined by "and" to a person (or the two of them the
+    subject of a verb after "did") is a person too."""
+    out = list(ents)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if not re.fullmatch(r"\s+(?:and|&)\s+", text[a.end:b.start]):
+            continue
+        loose = {"OTHER"}
+        if not (a.kind in loose | {"PERSON"} and b.kind in loose | {"PERSON"}) or \
+                len(a.text.split()) > 3 or len(b.text.split()) > 3 or \
+                (a.kind == "OTHER" and a.strong) or (b.kind == "OTHER" and b.strong):
+            continue
+        before = re.search(r"(\w+)\s+$", text[:a.start])
+        after = re.match(r"\s+([a-z]\w*)", text[b.end:])
+        subject = bool(before and before.group(1).lower() in _AUX and after and
+                       after.group(1) not in COMMON)
+        if "PERSON" in {a.kind, b.kind} or subject:
+            out[i] = a if a.kind == "PERSON" else Entity(a.text, "PERSON", a.start, a.end,
+                                                         gender_of(a.text), False)
+            out[i + 1] = b if b.kind == "PERSON" else Entity(b.text, "PERSON", b.start, b.end,
+                                                             gender_of(b.text), False)
     return out
 
 
@@ -830,4 +858,258 @@ def find_numbers(text: str) -> list[tuple[int, int, str, str]]:
         if unit:
             phrase_end = text.index(unit, phrase_end) + len(unit)
         out.append((s, phrase_end, text[s:phrase_end], unit))
+    return out
+
+
+# --------------------------------------------------------------------------- countries
+
+DEMONYMS: dict[str, str] = {
+    "american": "united states", "british": "united kingdom", "english": "united kingdom",
+    "scottish": "united kingdom", "welsh": "united kingdom", "french": "france",
+    "german": "germany", "russian": "russia", "ukrainian": "ukraine", "chinese": "china",
+    "japanese": "japan", "korean": "korea", "indian": "india", "pakistani": "pakistan",
+    "iranian": "iran", "iraqi": "iraq", "syrian": "syria", "israeli": "israel",
+    "palestinian": "palestine", "saudi": "saudi arabia", "turkish": "turkey",
+    "egyptian": "egypt", "italian": "italy", "spanish": "spain", "portuguese": "portugal",
+    "dutch": "netherlands", "belgian": "belgium", "swiss": "switzerland", "austrian": "austria",
+    "polish": "poland", "czech": "czech republic", "hungarian": "hungary",
+    "romanian": "romania", "bulgarian": "bulgaria", "greek": "greece", "swedish": "sweden",
+    "norwegian": "norway", "danish": "denmark", "finnish": "finland", "irish": "ireland",
+    "canadian": "canada", "mexican": "mexico", "brazilian": "brazil", "argentine": "argentina",
+    "argentinian": "argentina", "colombian": "colombia", "venezuelan": "venezuela",
+    "cuban": "cuba", "chilean": "chile", "peruvian": "peru", "australian": "australia",
+    "nigerian": "nigeria", "kenyan": "kenya", "ethiopian": "ethiopia", "afghan": "afghanistan",
+    "belarusian": "belarus", "georgian": "georgia", "armenian": "armenia",
+    "taiwanese": "taiwan", "vietnamese": "vietnam", "thai": "thailand",
+    "indonesian": "indonesia", "filipino": "philippines", "malaysian": "malaysia",
+    "serbian": "serbia", "croatian": "croatia", "bosnian": "bosnia", "albanian": "albania",
+    "lebanese": "lebanon", "jordanian": "jordan", "yemeni": "yemen", "libyan": "libya",
+    "european": "europe", "african": "africa", "asian": "asia",
+    "tunisian": "tunisia", "moroccan": "morocco", "algerian": "algeria", "sudanese": "sudan",
+    "somali": "somalia", "qatari": "qatar", "emirati": "united arab emirates",
+    "kuwaiti": "kuwait", "fijian": "fiji", "haitian": "haiti", "jamaican": "jamaica",
+}
+_COUNTRY_ALIASES = {
+    "us": "united states", "u.s": "united states", "u.s.": "united states",
+    "usa": "united states", "u.s.a.": "united states", "america": "united states",
+    "uk": "united kingdom", "u.k": "united kingdom", "u.k.": "united kingdom",
+    "britain": "united kingdom", "great britain": "united kingdom", "england": "united kingdom",
+    "scotland": "united kingdom", "wales": "united kingdom", "holland": "netherlands",
+    "burma": "myanmar", "türkiye": "turkey", "czechia": "czech republic",
+    "south korea": "korea", "north korea": "north korea",
+}
+_COUNTRY_SET = frozenset(COUNTRIES.split()) | frozenset({
+    "united states", "united kingdom", "united arab emirates", "saudi arabia", "south korea",
+    "north korea", "south africa", "new zealand", "sri lanka", "costa rica", "el salvador",
+    "dominican republic", "czech republic", "central african republic", "ivory coast",
+    "east timor", "papua new guinea", "sierra leone", "south sudan", "great britain"})
+# regions, states and geography in CITIES_REGIONS and MULTIWORD_PLACES: the rest are cities
+_REGIONS = _words("""
+alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii
+idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan
+minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania
+tennessee texas utah vermont virginia wisconsin wyoming crimea donbas donbass donetsk luhansk
+kashmir tibet xinjiang chechnya siberia kurdistan balkans sahara sahel europe asia africa
+oceania antarctica arctic caribbean scandinavia yellowstone alps himalayas amazon
+mediterranean atlantic pacific normandy greenland bavaria catalonia andalusia quebec ontario
+alberta sichuan guangdong hokkaido okinawa gaza
+""") | frozenset({
+    "new jersey", "new mexico", "new hampshire", "north carolina", "south carolina",
+    "north dakota", "south dakota", "west virginia", "rhode island", "middle east",
+    "latin america", "south america", "north america", "central america", "eastern europe",
+    "western europe", "southeast asia", "east asia", "west bank", "gaza strip",
+    "crimean peninsula", "black sea", "baltic sea", "south china sea", "persian gulf",
+    "gulf of mexico", "red sea", "asia-pacific", "indo-pacific", "northern ireland",
+    "bay area", "silicon valley", "puerto rico"})
+
+
+def _strip_poss(word: str) -> str:
+    w = word.strip().strip(".,;:")
+    return re.sub(r"['’]s?$", "", w) if re.search(r"['’]s?$", w) else w
+
+
+def country_key(word: str) -> str:
+    """The country a country name or nationality adjective names (``"France's"``,
+    ``"French"`` -> ``"france"``), or ``""``."""
+    w = _strip_poss(word).lower()
+    if w.startswith("the "):
+        w = w[4:]
+    if w in DEMONYMS:
+        return DEMONYMS[w]
+    if w in _COUNTRY_ALIASES:
+        return _COUNTRY_ALIASES[w]
+    if w in _COUNTRY_SET:
+        return w
+    return ""
+
+
+def place_class(name: str) -> str:
+    """``"COUNTRY"``, ``"REGION"`` (state, region, sea...), ``"CITY"``, or ``""`` when unknown."""
+    low = _strip_poss(name).lower()
+    if low.startswith("the "):
+        low = low[4:]
+    if country_key(low) and low not in DEMONYMS:
+        return "COUNTRY"
+    if low in _REGIONS:
+        return "REGION"
+    if low in _PLACES_1 or low in _PLACES_N:
+        return "CITY"
+    words = low.split()
+    if len(words) > 1 and words[0] in {"eastern", "western", "northern", "southern", "central",
+                                       "north", "south", "east", "west"}:
+        return "REGION"
+    if words and words[-1] in PLACE_HEADS:
+        return "CITY" if words[-1] in {"city", "town", "village"} else "REGION"
+    return ""
+
+
+# --------------------------------------------------------------------------- roles
+
+ROLE_NOUNS = _words("""
+minister ministers president presidents secretary chancellor premier spokesman spokeswoman
+spokesperson ambassador governor mayor senator chief head leader leaders general commander
+director ceo chairman chairwoman chair official officials envoy diplomat king queen prince
+princess pope judge prosecutor lawmaker representative congressman congresswoman founder
+executive coach captain manager owner counterpart counterparts premier emir sultan monarch
+""")
+PORTFOLIOS = _words("""
+foreign defense defence interior finance health justice education economy economic trade
+energy environment agriculture culture transport labour labor home armed forces treasury
+state security intelligence digital industry
+""")
+_ROLE_WORD = re.compile(r"[\w.'’-]+")
+_SAY_AFTER = r"(?:said|says|told|added|wrote|noted|stated|warned|explained|insisted|declared)"
+
+
+@dataclass(frozen=True)
+class Role:
+    """What a text says a person is: ``"French defense minister"``, or only a country.
+
+    Attributes:
+        phrase: The role as written (``""`` when only the country is known).
+        words: Its lower-cased words.
+        countries: Countries it ties the person to (``"france"``).
+        start: Start of the sentence (or phrase) that says so.
+        end: Its end.
+    """
+
+    phrase: str
+    words: frozenset[str]
+    countries: frozenset[str]
+    start: int
+    end: int
+
+
+def _title_before(text: str, pos: int) -> tuple[str, set[str]]:
+    """The title run right before ``pos`` ("Russian Foreign Minister") and its countries."""
+    pre = text[max(0, pos - 90):pos]
+    words = list(_ROLE_WORD.finditer(pre))
+    kept: list[str] = []
+    countries: set[str] = set()
+    end = len(pre)
+    for m in reversed(words):
+        if pre[m.end():end].strip():
+            break
+        w = m.group()
+        lw = w.lower()
+        key = country_key(w)
+        if lw in TITLES or lw in ROLE_NOUNS or lw in PORTFOLIOS or lw in NATIONALITIES or \
+                (key and (w[-2:] in ("'s", "’s") or lw in DEMONYMS)):
+            if key:
+                countries.add(key)
+            kept.append(w)
+            end = m.start()
+            continue
+        break
+    kept.reverse()
+    while kept and kept[0].lower() in {"the", "of"}:
+        kept = kept[1:]
+    return " ".join(kept), countries
+
+
+def affiliations(text: str, ents: list[Entity] | None = None) -> list[tuple[Entity, frozenset[str]]]:
+    """Each person named in ``text`` with the countries the text ties them to.
+
+    ``Jean-Yves Le Drian and Florence Parly of France``, ``Russia's Sergei Lavrov and Sergei
+    Shoigu`` and ``French President Emmanuel Macron`` each tie the names to a country.
+    """
+    ents = find_entities(text) if ents is None else ents
+    people = [e for e in ents if e.kind == "PERSON"]
+    groups: list[list[Entity]] = []
+    for e in people:
+        if groups and re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+&)\s*", text[groups[-1][-1].end:e.start]):
+            groups[-1].append(e)
+        else:
+            groups.append([e])
+    out: list[tuple[Entity, frozenset[str]]] = []
+    for g in groups:
+        shared: set[str] = set()
+        _, before = _title_before(text, g[0].start)
+        if len(g) > 1:
+            shared |= before
+        after = re.match(r"\s+(?:of|from)\s+(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)",
+                         text[g[-1].end:g[-1].end + 40])
+        if after:
+            key = country_key(after.group(1)) or country_key(after.group(1).split()[0])
+            if key:
+                shared.add(key)
+        for e in g:
+            own = _title_before(text, e.start)[1] if e is not g[0] else before
+            out.append((e, frozenset(shared | own)))
+    return out
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    from vectorstore.chunking import split_sentences
+
+    return [(a, b) for a, b in split_sentences(text) if b > a]
+
+
+def person_roles(text: str, spans: list[tuple[int, int]] | None = None) -> dict[str, list[Role]]:
+    """What ``text`` says each person is, keyed by lower-cased surname.
+
+    Read from titles before a name (``Russian Foreign Minister Sergei Lavrov``), appositions
+    (``Lavrov, Russia's foreign minister,``), the country a name is tied to (``Florence
+    Parly of France``), and a role standing for the person named just before it (``Parly
+    told TASS ... "...," the French defense minister said.``).
+    """
+    out: dict[str, list[Role]] = {}
+    spans = spans or _sentence_spans(text)
+    prev_people: list[Entity] = []
+    for a, b in spans:
+        sent = text[a:b]
+        ents = find_entities(sent)
+        people = [e for e in ents if e.kind == "PERSON"]
+        for e, countries in affiliations(sent, ents):
+            phrase, _ = _title_before(sent, e.start)
+            if not any(w.lower() in ROLE_NOUNS or w.lower() in TITLES for w in phrase.split()):
+                phrase = ""
+            app = re.match(r",\s+(?:the\s+|a\s+|an\s+)?((?:[\w'’-]+\s+){0,4}?(?:" +
+                           "|".join(sorted(ROLE_NOUNS)) + r"))\b", sent[e.end:e.end + 80],
+                           re.IGNORECASE)
+            if app:
+                phrase = app.group(1)
+                countries = countries | {country_key(w) for w in phrase.split() if country_key(w)}
+            if phrase or countries:
+                out.setdefault(e.last.lower(), []).append(Role(
+                    phrase, frozenset(w.lower() for w in phrase.split()), frozenset(countries),
+                    a, b))
+        if not people and prev_people:
+            # "...," the French defense minister said: the person named just before
+            m = re.search(r"\b(?:the|The)\s+((?:[\w'’-]+\s+){0,3}?(?:" + "|".join(sorted(ROLE_NOUNS))
+                          + r"))\s+" + _SAY_AFTER + r"\b|\b" + _SAY_AFTER +
+                          r"\s+the\s+((?:[\w'’-]+\s+){0,3}?(?:" + "|".join(sorted(ROLE_NOUNS))
+                          + r"))\b", sent)
+            if m:
+                phrase = m.group(1) or m.group(2)
+                subject = next((p for p in prev_people if re.match(
+                    r"\s+" + _SAY_AFTER, text[p.end:p.end + 20])), prev_people[0])
+                countries = frozenset(country_key(w) for w in phrase.split() if country_key(w))
+                out.setdefault(subject.last.lower(), []).append(Role(
+                    phrase, frozenset(w.lower() for w in phrase.split()), countries, a, b))
+        if people:
+            prev_people = [Entity(e.text, e.kind, e.start + a, e.end + a, e.gender, e.strong)
+                           for e in people]
+        elif not re.search(r"\b(?:he|she|his|her)\b", sent, re.IGNORECASE):
+            prev_people = prev_people if len(sent) < 400 else []
     return out

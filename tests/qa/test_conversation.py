@@ -72,6 +72,27 @@ def test_an_abstained_answer_gives_no_referents() -> None:
     assert rewrite("What did she say?", h) == "What did she say?"
 
 
+def test_she_never_means_a_man() -> None:
+    h = [_turn("Who spoke by phone?", "Emmanuel Macron and Vladimir Putin [1]")]
+    assert rewrite("What did she say?", h) == "What did she say?"
+
+
+def test_he_is_the_man_of_the_last_answer_and_a_dummy_it_stays() -> None:
+    h = [_turn("Who is France's top diplomat?", "Jean-Yves Le Drian [1]")]
+    assert rewrite("What did he say it was too early to do?", h) == \
+        "What did Jean-Yves Le Drian say it was too early to do?"
+
+
+def test_they_are_the_people_named_together_in_the_last_question() -> None:
+    h = [_turn("When did Macron and Putin speak by phone?", "On 8 September 2019 [1]")]
+    assert rewrite("What did they agree on?", h) == "What did Macron and Putin agree on?"
+
+
+def test_a_month_in_an_answer_is_no_topic() -> None:
+    h = [_turn("When did the talks start?", "On 9 September 2019 (“September 9”) [1]")]
+    assert "September" not in rewrite("Why did it happen?", h)
+
+
 def test_gender_falls_back_to_the_most_recent_person() -> None:
     h = [_turn("Who spoke to TASS?", "Parly [1]")]
     assert rewrite("What did she say?", h) == "What did Parly say?"
@@ -122,6 +143,15 @@ def test_follow_up_chat_on_the_seed(seed_desk: NewsDesk) -> None:
     b = c.ask("Where did they meet?")
     assert "Sergei Lavrov" in b.standalone_question
     assert "Moscow" in b.text
+
+
+def test_a_follow_up_names_the_woman_of_the_previous_answer(seed_desk: NewsDesk) -> None:
+    c = seed_desk.chat()
+    first = c.ask("Who is France's minister of defence?")
+    assert "Parly" in first.text and "Le Drian" not in first.text
+    a = c.ask("Which agency did she talk to ahead of the meeting?")
+    assert "Parly" in a.standalone_question
+    assert "TASS" in a.text
 
 
 @settings(max_examples=200, deadline=None)

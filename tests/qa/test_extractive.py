@@ -10,8 +10,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa import NewsDesk
-from qa.entities import find_dates, find_entities, find_numbers, find_people, gender_of
-from qa.extractive import DEFAULT_THRESHOLD, ExtractiveAnswerer, analyse_question
+from qa.entities import (
+    affiliations,
+    country_key,
+    find_dates,
+    find_entities,
+    find_numbers,
+    find_people,
+    gender_of,
+    person_roles,
+    place_class,
+)
+from qa.extractive import DEFAULT_THRESHOLD, RERANK, ExtractiveAnswerer, analyse_question
 from qa.types import Answer, Draft
 from vectorstore.chunking import split_sentences
 from vectorstore.types import Passage
@@ -248,3 +258,201 @@ def test_any_text_gives_a_well_formed_draft(question: str, texts: list[str]) -> 
         d = ExtractiveAnswerer(threshold=float("-inf")).run(q, passages, as_of=date(2020, 1, 1))
         _check_citations(d)
         assert d.abstained or d.citations or not any(t.strip() for t in texts)
+
+
+# -- reading the question's constraints (paraphrases, not the question set's wording) ----------
+
+
+def test_people_are_filtered_by_the_asked_country() -> None:
+    p = _passage(MEETING, published=date(2019, 9, 9))
+    russians = ExtractiveAnswerer().run("Which Russian ministers took part in the meeting?", [p])
+    assert russians.text.startswith("Sergei Lavrov and Sergei Shoigu")
+    assert "Le Drian" not in russians.text and "Parly" not in russians.text
+    french = ExtractiveAnswerer().run("Which French ministers took part in the meeting?", [p])
+    assert french.text.startswith("Jean-Yves Le Drian and Florence Parly")
+    _check_citations(russians)
+
+
+def test_a_role_named_later_in_the_text_picks_one_person(desk: NewsDesk) -> None:
+    # "“...,” the French defense minister said." right after a sentence about Parly
+    a = desk.ask("Who is France's minister of defence?")
+    assert not a.abstained
+    assert "Parly" in a.text and "Le Drian" not in a.text
+    _check_citations(a)
+
+
+def test_the_post_a_person_holds(desk: NewsDesk) -> None:
+    a = desk.ask("What position does Parly hold?")
+    assert not a.abstained
+    assert "defense minister" in a.text.lower()
+    assert "the French defense minister said" in a.citations[0].quote_text
+
+
+def test_no_person_of_the_asked_country_abstains(desk: NewsDesk) -> None:
+    a = desk.ask("Who is Ukraine's president?")  # Macron and Putin are presidents, not Ukraine's
+    assert a.abstained and not a.citations
+
+
+def test_where_and_which_city_give_the_place_of_the_event() -> None:
+    p = _passage("Ana Torres of Spain and Italy's Marco Bruni met in Lisbon on Monday to "
+                 "discuss fishing quotas.")
+    d = ExtractiveAnswerer().run("Where did the ministers of Spain and Italy meet?", [p])
+    assert d.text.startswith("Lisbon")  # not the countries the ministers come from
+    q = _passage("Spain and Portugal signed the treaty in Lisbon on Monday.")
+    assert ExtractiveAnswerer().run("In which city was the treaty signed?", [q]).text \
+        .startswith("Lisbon")
+    assert ExtractiveAnswerer().run("Which country signed the treaty in Lisbon?", [q]).text \
+        .startswith("Spain and Portugal")
+
+
+def test_city_question_on_the_seed(desk: NewsDesk) -> None:
+    a = desk.ask("In which city did the French and Russian ministers hold their talks?")
+    assert a.text.startswith("Moscow")
+
+
+def test_a_year_question_gives_the_year_of_the_asked_event(desk: NewsDesk) -> None:
+    a = desk.ask("Which year did Russia seize Crimea?")
+    assert not a.abstained
+    assert "2014" in a.text and "2019" not in a.text
+
+
+def test_how_many_counts_the_listed_names() -> None:
+    d = ExtractiveAnswerer().run("How many ministers took part in the meeting?",
+                                 [_passage(MEETING, published=date(2019, 9, 9))])
+    assert d.text.startswith("Four")
+    for name in MINISTERS:
+        assert name in d.text
+
+
+def test_how_many_countries_counts_the_listed_countries(desk: NewsDesk) -> None:
+    a = desk.ask("How many nations will be represented at the planned summit in Paris?")
+    assert a.text.startswith("Four")
+    assert "Germany" in a.text and "Ukraine" in a.text
+
+
+def test_how_many_years_between_two_dated_events(desk: NewsDesk) -> None:
+    a = desk.ask("How many years after the suspension did the 2+2 format resume?")
+    assert a.text.startswith("5 years")
+
+
+def test_a_count_of_other_things_is_no_answer() -> None:
+    p = _passage("The talks between 70 delegates ended on Monday in Lisbon.")
+    d = ExtractiveAnswerer().run("How many hours did the talks last?", [p])
+    assert d.abstained
+
+
+def test_the_day_before_an_event() -> None:
+    p = _passage("The summit opened in Rome on 10 March 2021 with twenty leaders. Talks on trade "
+                 "went on late. On 11 March 2021, protesters blocked the roads to the airport. "
+                 "On 9 March 2021, the police closed the old town.")
+    before = ExtractiveAnswerer().run("What happened the day before the summit?", [p])
+    assert "police closed the old town" in before.text
+    after = ExtractiveAnswerer().run("What happened the day after the summit?", [p])
+    assert "protesters blocked" in after.text
+
+
+def test_a_quote_must_come_from_the_asked_speaker() -> None:
+    p = _passage("Ana Torres of Spain met Italy's Marco Bruni. Bruni told reporters that quotas "
+                 "would fall.")
+    said = ExtractiveAnswerer().run("What did Bruni tell reporters?", [p])
+    assert not said.abstained and "quotas would fall" in said.text
+    unsaid = ExtractiveAnswerer().run("What did Torres tell reporters?", [p])
+    assert unsaid.abstained or unsaid.score < said.score * 0.6
+
+
+@pytest.mark.parametrize("question", [
+    "What did Shoigu tell the press?",                   # Shoigu is named, never quoted
+    "On what exact date will the Normandy summit start?",  # only "later this month"
+    "What is Florence Parly's favourite film?",          # nothing about films
+])
+def test_abstains_when_the_asked_kind_of_answer_is_missing(desk: NewsDesk, question: str) -> None:
+    a = desk.ask(question)
+    assert a.abstained, a.text
+
+
+def test_british_spellings_match_american_ones() -> None:
+    p = _passage("The defense minister said the program would be cut. Sales rose in March.")
+    d = ExtractiveAnswerer().run("What did the defence minister say about the programme?", [p])
+    assert not d.abstained and "program would be cut" in d.text
+
+
+def test_the_embedding_reranks_a_few_sentences_and_caches_them(desk: NewsDesk) -> None:
+    seen: list[str] = []
+
+    def embed(texts):  # type: ignore[no-untyped-def]
+        seen.extend(texts)
+        return desk.embedder.embed(texts)
+
+    passages = desk.search().run("Who attended the 2+2 talks?", 5)
+    answerer = ExtractiveAnswerer(embed=embed)
+    d = answerer.run("Who attended the 2+2 talks?", passages)
+    assert not d.abstained and "Florence Parly" in d.text
+    assert 2 <= len(seen) <= RERANK + 2  # the question, a few sentences, the chosen one
+    n = len(seen)
+    again = answerer.run("Who attended the 2+2 talks?", passages)
+    assert again.text == d.text and len(seen) == n  # nothing embedded twice
+
+
+def test_a_failing_embedding_leaves_the_lexical_answer() -> None:
+    def broken(texts):  # type: ignore[no-untyped-def]
+        raise RuntimeError("no model")
+
+    p = _passage(MEETING, published=date(2019, 9, 9))
+    d = ExtractiveAnswerer(embed=broken).run("Who attended the 2+2 meeting?", [p])
+    assert d.text == ExtractiveAnswerer().run("Who attended the 2+2 meeting?", [p]).text
+
+
+def test_question_constraints() -> None:
+    info = analyse_question("Which Russian official was the counterpart of France's defence "
+                            "minister?")
+    assert info.kind == "PERSON" and info.countries == {"russia"}
+    assert analyse_question("In which city were the talks held?").sub == "city"
+    assert analyse_question("In what year was the format suspended?").sub == "year"
+    assert analyse_question("On exactly which day will it open?").sub == "day"
+    assert analyse_question("How many countries' leaders will come?").sub == "place"
+    assert analyse_question("What did Lavrov tell TASS?").speaker == "lavrov"
+    assert analyse_question("What post does Florence Parly hold?").kind == "ROLE"
+    assert analyse_question("Which news agency did she call?").kind == "ENTITY"
+
+
+def test_affiliations_roles_and_places() -> None:
+    aff = {e.text: set(c) for e, c in affiliations(MEETING)}
+    assert aff == {"Jean-Yves Le Drian": {"france"}, "Florence Parly": {"france"},
+                   "Sergei Lavrov": {"russia"}, "Sergei Shoigu": {"russia"}}
+    roles = person_roles("Parly told TASS that ties mattered. \"We disagree on some issues,\" "
+                         "the French defense minister said. Sergei Lavrov, Russia’s foreign "
+                         "minister, agreed.")
+    assert roles["parly"][0].phrase == "French defense minister"
+    assert roles["lavrov"][0].countries == {"russia"}
+    assert [place_class(x) for x in ("Moscow", "France", "Crimea")] == ["CITY", "COUNTRY", "REGION"]
+    assert country_key("French") == country_key("France's") == "france"
+    people = {e.text for e in find_people("When did Macron and Putin discuss it? "
+                                          "A jury found comedian Bill Cosby liable.")}
+    assert {"Macron", "Putin", "Bill Cosby"} <= people
+
+
+def test_a_year_question_takes_the_year_of_the_asked_event_not_a_nearer_day() -> None:
+    p = _passage("The ministers met on September 9 in the format, which was frozen in 2014 "
+                 "after the war began.")
+    d = ExtractiveAnswerer().run("In which year was the format frozen?", [p])
+    assert d.text.startswith("In 2014")
+
+
+def test_the_asked_role_picks_one_of_two_named_people() -> None:
+    p = _passage("Florence Parly and Jean-Yves Le Drian of France arrived. Parly told TASS that "
+                 "ties mattered. \"We disagree on some issues,\" the French defense minister said.")
+    d = ExtractiveAnswerer().run("Who is France's minister of defence?", [p])
+    assert d.text.startswith("Florence Parly") and "Le Drian" not in d.text
+
+
+def test_an_exact_day_is_not_the_day_something_was_said() -> None:
+    p = _passage("The summit will open later this month in Paris, the ministers said on Monday.")
+    d = ExtractiveAnswerer().run("On exactly which day will the summit open?", [p])
+    assert d.abstained
+
+
+def test_a_sentence_without_the_asked_thing_is_no_answer() -> None:
+    p = _passage("Florence Parly of France met Sergei Shoigu in Moscow. Parly told TASS that "
+                 "ties mattered.")
+    assert ExtractiveAnswerer().run("What is Parly's favourite film?", [p]).abstained
+    assert not ExtractiveAnswerer().run("Whom did Parly meet in Moscow?", [p]).abstained

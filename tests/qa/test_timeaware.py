@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from qa import NewsDesk
 from qa.timeaware import time_scope
+from qa.types import Answer
 
 AS_OF = date(2019, 9, 11)  # a Wednesday
 
@@ -105,5 +106,49 @@ def test_a_year_filter_reaches_the_desk(seed_desk: NewsDesk) -> None:
     inside = seed_desk.ask("Who attended the 2+2 talks in September 2019?")
     assert not inside.abstained and "Florence Parly" in inside.text
     assert any("2019-09-01..2019-09-30" in w for w in inside.warnings)
+    # nothing published in 2016: asked again over all dates, where the talks are of 2019
     outside = seed_desk.ask("Who attended the 2+2 talks in 2016?")
-    assert outside.abstained and not outside.passages
+    assert outside.abstained
+    assert any("searched all dates" in w for w in outside.warnings)
+
+
+def test_an_event_year_before_the_article_is_still_answered(seed_desk: NewsDesk) -> None:
+    a = seed_desk.ask("Which territory did Russia seize from Ukraine in 2014?")
+    assert not a.abstained and "Crimea" in a.text
+    assert "2014" in a.citations[0].quote_text
+    assert any("searched all dates" in w for w in a.warnings)
+    pieces = list(seed_desk.stream("Which territory did Russia seize from Ukraine in 2014?"))
+    final = pieces[-1]
+    assert isinstance(final, Answer)
+    assert "".join(p for p in pieces if isinstance(p, str)) == final.text == a.text
+
+
+def test_an_explicit_until_stays_a_hard_filter(seed_desk: NewsDesk) -> None:
+    a = seed_desk.ask("Which territory did Russia seize from Ukraine in 2014?",
+                      until=date(2019, 9, 1))
+    assert a.abstained and not a.passages
+
+
+def test_calendar_dates_are_soft_filters() -> None:
+    s = time_scope("Which peninsula did Russia annex in 2014?", until=date(2019, 9, 30))
+    assert (s.since, s.until) == (date(2014, 1, 1), date(2014, 12, 31))
+    assert s.relaxed is not None
+    assert (s.relaxed.since, s.relaxed.until) == (None, date(2019, 9, 30))
+    assert s.relaxed.relaxed is None
+    assert "searched all dates" in s.relaxed.notes[0]
+    kept = time_scope("What did Russia do in 2014?", since=date(2010, 1, 1),
+                      until=date(2020, 1, 1))
+    assert kept.relaxed is not None
+    assert (kept.relaxed.since, kept.relaxed.until) == (date(2010, 1, 1), date(2020, 1, 1))
+
+
+@pytest.mark.parametrize("question", [
+    "What happened last week?",
+    "What did Lavrov say yesterday?",
+    "What happened in the past 3 days?",
+    "Show me the news from September 2019",
+    "Which articles were published in 2019?",
+])
+def test_publication_periods_stay_hard_filters(question: str) -> None:
+    s = time_scope(question, until=AS_OF)
+    assert s.since is not None and s.relaxed is None
