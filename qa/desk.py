@@ -65,7 +65,8 @@ class NewsDesk:
         s = s.with_(home=Path(home) if home is not None else None, chroma_url=chroma_url,
                     llm=llm if isinstance(llm, str) else None)
         emb = Embedder.from_settings(s)
-        store = open_store(s, model=emb.identity, dim=emb.dim)
+        store = open_store(s, model=emb.identity, dim=emb.dim, backend=emb.backend)
+        emb = emb.matching(store.info().backend)  # the store's vectors decide the precision
         desk = cls(s, store)
         desk.embedder = emb
         if llm is not None and not isinstance(llm, str):
@@ -118,13 +119,19 @@ class NewsDesk:
                 from qa.extractive import ExtractiveAnswerer
                 from qa.llm import LLMAnswerer
 
-                fallback = ExtractiveAnswerer(threshold=self.settings.abstain_threshold or None)
+                fallback = ExtractiveAnswerer(threshold=self.settings.abstain_threshold or None,
+                                              embed=self._embed_texts)
                 self._answerer = LLMAnswerer(self.llm, embed=self.embedder.embed, fallback=fallback)
             else:
                 from qa.extractive import ExtractiveAnswerer
 
-                self._answerer = ExtractiveAnswerer(threshold=self.settings.abstain_threshold or None)
+                self._answerer = ExtractiveAnswerer(
+                    threshold=self.settings.abstain_threshold or None, embed=self._embed_texts)
         return self._answerer
+
+    def _embed_texts(self, texts: Sequence[str]) -> Any:
+        """The desk's current embedder on ``texts`` (the answerer re-ranks sentences with it)."""
+        return self.embedder.embed(texts)
 
     @property
     def rewriter(self) -> Any:
@@ -213,6 +220,7 @@ class NewsDesk:
             records = self.store.articles()
             arts = [Article(id=r.id, text=self.store.article_text(r.id), title=r.title, url=r.url,
                             source=r.source, published=r.published, path=r.path) for r in records]
+            self.store.backend = self.embedder.backend  # recorded with the new vectors
             self.store.drop_chunks()
             for r, art in zip(records, arts, strict=True):  # mark each as needing chunks
                 self.store.put_article(art, text_hash=r.hash, simhash=r.simhash, n_chunks=0,
@@ -281,17 +289,32 @@ class NewsDesk:
         from qa.timeaware import time_scope
 
         scope = time_scope(standalone, since=since_d, until=until_d)
-        filters = Filters(since=scope.since, until=scope.until, sources=tuple(sources or ()))
-        passages = self.search().run(scope.query, k or self.settings.k, filters,
-                                     recency=scope.recency, timings=timings)
         t = time.perf_counter()
         result: Any = None
-        for piece in self.answerer.stream(standalone, passages, as_of=scope.until) if stream \
-                else [self.answerer.run(standalone, passages, as_of=scope.until)]:
-            if isinstance(piece, str):
-                yield piece
-            else:
-                result = piece
+        for attempt in (scope, scope.relaxed):
+            if attempt is None:
+                break
+            scope = attempt
+            filters = Filters(since=scope.since, until=scope.until, sources=tuple(sources or ()))
+            passages = self.search().run(scope.query, k or self.settings.k, filters,
+                                         recency=scope.recency, timings=timings)
+            t = time.perf_counter()
+            if scope.relaxed is not None:
+                # a date read from the question may date the event, not the article: when
+                # nothing published then answers, ask again over all dates (scope.relaxed)
+                result = self.answerer.run(standalone, passages, as_of=scope.until)
+                if not passages or result.abstained:
+                    result = None
+                    continue
+                if stream:
+                    yield result.text
+                break
+            for piece in self.answerer.stream(standalone, passages, as_of=scope.until) \
+                    if stream else [self.answerer.run(standalone, passages, as_of=scope.until)]:
+                if isinstance(piece, str):
+                    yield piece
+                else:
+                    result = piece
         timings["answer"] = (time.perf_counter() - t) * 1000
         timings["total"] = (time.perf_counter() - t0) * 1000
         yield Answer(question=q, standalone_question=standalone, text=result.text,

@@ -56,7 +56,9 @@ class Settings:
         chroma_url: ``http://host:port`` of a Chroma server, or ``""`` for embedded.
         embed_model: Sentence-transformers model: the packaged default, a path, or a
             name in the local Hugging Face cache. ``NEWSDESK_EMBED_MODEL``.
-        embed_backend: ``torch`` (default), ``onnx`` or ``openvino``. ``NEWSDESK_EMBED_BACKEND``.
+        embed_backend: ``auto`` (default: ``onnx-int8`` on a CPU, ``torch`` on a GPU),
+            ``torch``, ``onnx``, ``onnx-int8`` or ``openvino`` (see ``vectorstore.accel``).
+            ``NEWSDESK_EMBED_BACKEND``.
         device: ``auto``, ``cpu`` or ``cuda``. ``NEWSDESK_DEVICE``.
         chunk_tokens: Chunk size in word-pieces. ``NEWSDESK_CHUNK_TOKENS``.
         chunk_overlap: Overlap between chunks in word-pieces. ``NEWSDESK_CHUNK_OVERLAP``.
@@ -78,7 +80,7 @@ class Settings:
     home: Path = Path(".newsdesk")
     chroma_url: str = ""
     embed_model: str = DEFAULT_MODEL
-    embed_backend: str = "torch"
+    embed_backend: str = "auto"
     device: str = "auto"
     chunk_tokens: int = 200
     chunk_overlap: int = 32
@@ -103,7 +105,7 @@ class Settings:
             home=Path(e.get("NEWSDESK_HOME") or ".newsdesk").expanduser(),
             chroma_url=(e.get("NEWSDESK_CHROMA_URL") or "").strip(),
             embed_model=(e.get("NEWSDESK_EMBED_MODEL") or DEFAULT_MODEL).strip(),
-            embed_backend=(e.get("NEWSDESK_EMBED_BACKEND") or "torch").strip().lower(),
+            embed_backend=(e.get("NEWSDESK_EMBED_BACKEND") or "auto").strip().lower(),
             device=(e.get("NEWSDESK_DEVICE") or "auto").strip().lower(),
             chunk_tokens=_int(e, "NEWSDESK_CHUNK_TOKENS", cls.chunk_tokens, lo=16),
             chunk_overlap=_int(e, "NEWSDESK_CHUNK_OVERLAP", cls.chunk_overlap, lo=0),
@@ -131,9 +133,10 @@ class Settings:
 
     def validate(self) -> None:
         """Raise :class:`ConfigError` for inconsistent settings."""
-        if self.embed_backend not in {"torch", "onnx", "openvino"}:
+        if self.embed_backend not in {"auto", "torch", "onnx", "onnx-int8", "openvino"}:
             raise ConfigError(
-                f"NEWSDESK_EMBED_BACKEND={self.embed_backend!r} is unknown: use torch, onnx or openvino"
+                f"NEWSDESK_EMBED_BACKEND={self.embed_backend!r} is unknown: use auto, torch, onnx, "
+                "onnx-int8 or openvino"
             )
         if self.device not in {"auto", "cpu", "cuda", "mps"}:
             raise ConfigError(f"NEWSDESK_DEVICE={self.device!r} is unknown: use auto, cpu or cuda")

@@ -1,4 +1,8 @@
-"""Sentence embeddings: the packaged all-MiniLM-L6-v2 by default, loaded lazily."""
+"""Sentence embeddings: the packaged all-MiniLM-L6-v2 by default, loaded lazily.
+
+The encoder runs on torch (sentence-transformers) or, without importing torch, on an
+ONNX export of the same model (see :mod:`vectorstore.accel`).
+"""
 
 from __future__ import annotations
 
@@ -48,7 +52,16 @@ def resolve_model_path(name: str) -> str:
 
 @lru_cache(maxsize=4)
 def _tokenizer(path: str) -> Any:
-    from transformers import AutoTokenizer
+    """The model's fast tokenizer, straight from ``tokenizer.json`` when there is one."""
+    f = Path(path) / "tokenizer.json"
+    if f.exists():
+        from tokenizers import Tokenizer
+
+        tok = Tokenizer.from_file(str(f))
+        tok.no_truncation()
+        tok.no_padding()
+        return tok
+    from transformers import AutoTokenizer  # pragma: no cover - models without tokenizer.json
 
     return AutoTokenizer.from_pretrained(path)
 
@@ -56,11 +69,19 @@ def _tokenizer(path: str) -> Any:
 def token_counter(model: str = DEFAULT_MODEL) -> Callable[[Sequence[str]], list[int]]:
     """Return a function that counts the model's word-pieces of each text (no special tokens).
 
-    Loads only the tokenizer (fast), never the network or the model weights.
+    Loads only the tokenizer (fast, no torch), never the network or the model weights.
     """
     tok = _tokenizer(resolve_model_path(model))
+    if hasattr(tok, "encode_batch"):
 
-    def count(texts: Sequence[str]) -> list[int]:
+        def count_fast(texts: Sequence[str]) -> list[int]:
+            if not texts:
+                return []
+            return [len(e.ids) for e in tok.encode_batch(list(texts), add_special_tokens=False)]
+
+        return count_fast
+
+    def count(texts: Sequence[str]) -> list[int]:  # pragma: no cover - see _tokenizer
         if not texts:
             return []
         enc = tok(list(texts), add_special_tokens=False, return_attention_mask=False,
@@ -70,10 +91,20 @@ def token_counter(model: str = DEFAULT_MODEL) -> Callable[[Sequence[str]], list[
     return count
 
 
+def _gpu_present() -> bool:
+    """Whether an NVIDIA driver is loaded (checked without importing torch)."""
+    return Path("/proc/driver/nvidia").exists() or Path("/dev/nvidia0").exists()
+
+
 def pick_device(device: str = "auto") -> str:
-    """Return ``cuda`` when asked for ``auto`` and a GPU is there, else the asked device."""
+    """Return ``cuda`` when asked for ``auto`` and a GPU is there, else the asked device.
+
+    On a machine without an NVIDIA driver this answers without importing torch.
+    """
     if device != "auto":
         return device
+    if not _gpu_present():
+        return "cpu"
     try:
         import torch
 
@@ -89,20 +120,28 @@ class Embedder:
 
     Args:
         model: Model name or path (see :func:`resolve_model_path`).
-        backend: ``torch``, ``onnx`` or ``openvino`` (sentence-transformers backends).
-        device: ``auto`` picks CUDA when present.
-        batch_size: Texts per forward pass.
+        backend: ``auto``, ``torch``, ``onnx``, ``onnx-int8`` or ``openvino``
+            (see :mod:`vectorstore.accel`); ``auto`` is ``torch`` on a GPU, else ``onnx-int8``.
+        device: ``auto`` picks CUDA when present. The ONNX backends run on the CPU;
+            on CUDA the fp32 ones (``onnx``, ``openvino``) use torch, which makes the same vectors.
+        batch_size: Texts per forward pass (default: 32 on the CPU, 256 on a GPU).
     """
 
-    def __init__(self, model: str = DEFAULT_MODEL, backend: str = "torch", device: str = "auto",
-                 batch_size: int = 64) -> None:
+    def __init__(self, model: str = DEFAULT_MODEL, backend: str = "auto", device: str = "auto",
+                 batch_size: int | None = None) -> None:
+        from vectorstore.accel import BACKENDS
+
+        if backend not in BACKENDS:
+            raise ConfigError(f"embedding backend {backend!r} is unknown: use one of "
+                              f"{', '.join(BACKENDS)}")
         self.model_name = model
-        self.backend = backend
+        self.backend_pref = backend
         self.device_pref = device
-        self.batch_size = batch_size
+        self._batch_size = batch_size
         self._model: Any = None
         self._lock = threading.Lock()
         self._dim: int | None = None
+        self._device: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Embedder:
@@ -110,8 +149,40 @@ class Embedder:
         return cls(settings.embed_model, settings.embed_backend, settings.device)
 
     @property
+    def device(self) -> str:
+        """The device the encoder runs on (``cpu`` or ``cuda``)."""
+        if self._device is None:
+            self._device = pick_device(self.device_pref)
+        return self._device
+
+    @property
+    def backend(self) -> str:
+        """The concrete backend (``auto`` resolved); the store records it with the vectors."""
+        from vectorstore.accel import resolve_backend
+
+        return resolve_backend(self.backend_pref, self.device)
+
+    @property
+    def batch_size(self) -> int:
+        """Texts per forward pass."""
+        return self._batch_size or (256 if self.device == "cuda" else 32)
+
+    def matching(self, recorded: str) -> Embedder:
+        """This embedder, or one whose vectors match a store built with backend ``recorded``.
+
+        fp32 backends make the same vectors, so only a change of precision (fp32 vs
+        int8) switches the backend; ``newsdesk reindex`` moves a store to the configured one.
+        """
+        from vectorstore.accel import compatible
+
+        use = compatible(recorded, self.backend)
+        if use == self.backend:
+            return self
+        return Embedder(self.model_name, use, self.device_pref, self._batch_size)
+
+    @property
     def model(self) -> Any:
-        """The loaded SentenceTransformer (loaded on first access, thread-safe)."""
+        """The loaded encoder: a SentenceTransformer, or an ONNX encoder (loaded once, thread-safe)."""
         if self._model is None:
             with self._lock:
                 if self._model is None:
@@ -129,15 +200,16 @@ class Embedder:
         return self._model is not None
 
     def _load(self) -> Any:
-        return _load_model(resolve_model_path(self.model_name), self.backend,
-                           pick_device(self.device_pref))
+        return _load_model(resolve_model_path(self.model_name), self.backend, self.device)
 
     @property
     def dim(self) -> int:
         """Vector dimension, read from the model config without loading weights."""
         if self._dim is None:
             if self._model is not None:
-                self._dim = int(self._model.get_embedding_dimension())
+                m = self._model
+                self._dim = int(m.get_embedding_dimension() if hasattr(m, "get_embedding_dimension")
+                                else m.dim)
             else:
                 self._dim = _config_dim(resolve_model_path(self.model_name))
         return self._dim
@@ -156,9 +228,12 @@ class Embedder:
         """
         if len(texts) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
+        model = self.model
+        if not hasattr(model, "get_embedding_dimension"):  # an ONNX encoder: sorts by itself
+            return model.encode(texts, batch_size=self.batch_size)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
         sorted_texts = [texts[i] for i in order]
-        vecs = self.model.encode(sorted_texts, batch_size=self.batch_size,
+        vecs = model.encode(sorted_texts, batch_size=self.batch_size,
                                  normalize_embeddings=True, convert_to_numpy=True,
                                  show_progress_bar=False)
         out = np.empty_like(vecs, dtype=np.float32)
@@ -175,10 +250,22 @@ _MODELS_LOCK = threading.Lock()
 
 
 def _load_model(path: str, backend: str, device: str) -> Any:
-    """Load a SentenceTransformer once per process (shared by every Embedder)."""
-    key = (path, backend, device)
+    """Load an encoder once per process (shared by every Embedder).
+
+    ``onnx``, ``onnx-int8`` and ``openvino`` on the CPU load an ONNX encoder without torch;
+    ``onnx-int8`` always runs on the CPU (its int8 kernels are CPU kernels); the fp32 ONNX
+    backends on CUDA use torch (same vectors).
+    """
+    if backend in {"onnx", "openvino"} and device not in {"cpu", ""}:
+        backend = "torch"
+    key = (path, backend, device if backend != "onnx-int8" else "cpu")
     with _MODELS_LOCK:
         if key in _MODELS:
+            return _MODELS[key]
+        if backend != "torch":
+            from vectorstore.accel import OnnxEncoder
+
+            _MODELS[key] = OnnxEncoder(path, backend)
             return _MODELS[key]
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -188,11 +275,6 @@ def _load_model(path: str, backend: str, device: str) -> Any:
         transformers.logging.set_verbosity_error()
         transformers.logging.disable_progress_bar()
         kwargs: dict[str, Any] = {"device": device, "local_files_only": True}
-        if backend != "torch":
-            from vectorstore.accel import backend_kwargs
-
-            kwargs["backend"] = backend
-            kwargs.update(backend_kwargs(path, backend))
         try:
             model = SentenceTransformer(path, **kwargs)
         except Exception as e:  # pragma: no cover - depends on the machine

@@ -1,9 +1,25 @@
-"""Ingest: load → detect duplicates → chunk → embed (cached by content hash) → store."""
+"""Ingest: load → detect duplicates → chunk → embed (cached by content hash) → store.
+
+The work runs as a three-stage pipeline so that everything but the encoder hides
+behind it:
+
+* a planner thread loads the files, detects duplicates, chunks, hashes the chunks and
+  looks their hashes up in the store (the embedding cache), in batches;
+* the calling thread encodes the chunks no stored vector exists for (each distinct
+  text once: an unchanged chunk is never embedded twice);
+* a writer thread stores each encoded batch in a few large Chroma calls.
+
+Store writes happen in one thread and in order, so duplicates recorded as copies of
+an article are written after that article.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,10 +28,10 @@ import numpy as np
 
 from vectorstore.chunking import Chunker
 from vectorstore.embedding import Embedder
-from vectorstore.hashing import content_hash, hamming, normalise_for_dup, shingles, simhash
-from vectorstore.lexical import LexicalIndex
+from vectorstore.hashing import content_hash, hamming, normalise_for_dup, shingles
+from vectorstore.lexical import LexicalIndex, pretokenize
 from vectorstore.loading import LoadIssue, load_paths
-from vectorstore.store import ArticleRecord, Store
+from vectorstore.store import ArticleRecord, ArticleWrite, Store
 from vectorstore.types import Article, Chunk
 
 Progress = Callable[[int, int, str], None]
@@ -23,7 +39,9 @@ Progress = Callable[[int, int, str], None]
 
 NEAR_DUP_BITS = 8
 NEAR_DUP_JACCARD = 0.7
-_BATCH_CHUNKS = 256
+_BATCH_CHUNKS = 512
+_FIRST_BATCH_CHUNKS = 64  # a small first batch gets the encoder going at once
+_CACHE_MAX = 200_000
 
 
 @dataclass
@@ -79,6 +97,31 @@ class _Pending:
     updated: bool
 
 
+@dataclass
+class _Batch:
+    """Planned articles on their way to the encoder, with the stored vectors found for them."""
+
+    items: list[_Pending]
+    found: dict[str, np.ndarray]
+    done: list[str] = field(default_factory=list)  # labels of articles settled before these
+    op: tuple[Callable[..., Any], tuple[Any, ...]] | None = None  # a store write to run instead
+
+
+_END = object()
+_BIT_WEIGHTS = np.uint64(1) << np.arange(64, dtype=np.uint64)
+
+
+def fast_simhash(text: str, n: int = 3) -> int:
+    """:func:`vectorstore.hashing.simhash`, bit for bit, with the bit counting in numpy."""
+    words = normalise_for_dup(text)
+    grams = [" ".join(words[i: i + n]) for i in range(max(1, len(words) - n + 1))]
+    digests = b"".join(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest() for g in grams)
+    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(len(grams), 8), axis=1)
+    ones = bits.sum(axis=0, dtype=np.int64)[::-1]  # column j of a big-endian digest is bit 63-j
+    mask = (2 * ones - len(grams)) > 0
+    return int(_BIT_WEIGHTS[mask].sum(dtype=np.uint64)) if mask.any() else 0
+
+
 def normalised_hash(text: str) -> str:
     """Hash of the article's words, lower-cased: equal for the same story in other whitespace."""
     return content_hash(" ".join(normalise_for_dup(text)))
@@ -101,26 +144,34 @@ class Ingestor:
         self.chunker = chunker
         self.lexical = lexical
         self._simhashes: dict[str, int] | None = None
-        self._pending: list[_Pending] = []
+        self._texts: dict[str, str] = {}  # planned in this run, maybe not stored yet
+        self._planned: dict[str, str] = {}  # article id -> text hash, planned in this run
         self._cache: dict[str, np.ndarray] = {}
+        self._before: list[_Batch] = []  # store writes the next planned article must follow
+        self.timings: dict[str, float] = {}
 
     def run(self, paths: Iterable[str | Path], *, max_bytes: int | None = None,
             progress: Progress | None = None) -> IngestReport:
         """Ingest every article under ``paths``; bad files are reported, never fatal."""
         t0 = time.perf_counter()
         report = IngestReport()
-        articles: list[Article] = []
         kw = {"max_bytes": max_bytes} if max_bytes else {}
-        for item in load_paths(paths, **kw):
-            if isinstance(item, LoadIssue):
-                report.issues.append(item)
-                if item.kind == "skipped":
-                    report.skipped += 1
+        paths = list(paths)
+
+        def articles() -> list[Article]:
+            out: list[Article] = []
+            for item in load_paths(paths, **kw):
+                if isinstance(item, LoadIssue):
+                    report.issues.append(item)
+                    if item.kind == "skipped":
+                        report.skipped += 1
+                    else:
+                        report.failed += 1
                 else:
-                    report.failed += 1
-            else:
-                articles.append(item)
-        self.ingest_articles(articles, report=report, progress=progress)
+                    out.append(item)
+            return out
+
+        self._pipeline(articles, report, progress)
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -129,20 +180,7 @@ class Ingestor:
         """Ingest already-loaded articles."""
         t0 = time.perf_counter()
         rep = report or IngestReport()
-        seen_hash: dict[str, str] = {}
-        self._pending = []
-        total = len(articles)
-        for i, art in enumerate(articles):
-            p = self._plan(art, rep, seen_hash)
-            if p is not None:
-                self._pending.append(p)
-            if sum(len(x.chunks) for x in self._pending) >= _BATCH_CHUNKS:
-                self._flush(rep)
-            if progress:
-                progress(i + 1, total, art.title or art.id)
-        self._flush(rep)
-        if rep.changed:
-            self.refresh_lexical()
+        self._pipeline(lambda: list(articles), rep, progress)
         if report is None:
             rep.seconds = time.perf_counter() - t0
         return rep
@@ -152,20 +190,211 @@ class Ingestor:
         if self.lexical is not None:
             self.lexical.build(self.store.iter_chunks(), self.store.revision())
 
+    # -- the pipeline ---------------------------------------------------------------------
+
+    def _pipeline(self, load: Callable[[], list[Article]], rep: IngestReport,
+                  progress: Progress | None) -> None:
+        """Plan in a thread, encode here, write in a thread; raise the first error of any."""
+        planned: queue.Queue[Any] = queue.Queue(maxsize=2)
+        to_write: queue.Queue[Any] = queue.Queue(maxsize=2)
+        events: queue.Queue[str] = queue.Queue()
+        stop = threading.Event()
+        errors: list[BaseException] = []
+        total = [0]
+        self._texts, self._planned = {}, {}
+        t_enc = 0.0
+
+        def guarded(fn: Callable[[], None]) -> Callable[[], None]:
+            def go() -> None:
+                try:
+                    fn()
+                except BaseException as e:  # handed to the calling thread
+                    errors.append(e)
+                    stop.set()
+            return go
+
+        def plan() -> None:
+            try:
+                arts = load()
+                total[0] = len(arts)
+                for batch in self._plan_batches(arts, rep, stop):
+                    _put(planned, batch, stop)
+            finally:
+                _put(planned, _END, stop, force=True)
+
+        def write() -> None:
+            while True:
+                op = to_write.get()
+                if op is _END:
+                    return
+                if stop.is_set():
+                    continue  # drain, so the encoder never blocks
+                self._write(op, rep, events)
+
+        planner = threading.Thread(target=guarded(plan), name="ingest-plan", daemon=True)
+        writer = threading.Thread(target=guarded(write), name="ingest-write", daemon=True)
+        planner.start()
+        writer.start()
+        done = 0
+
+        def report_progress() -> None:
+            nonlocal done
+            while progress is not None:
+                try:
+                    label = events.get_nowait()
+                except queue.Empty:
+                    return
+                done += 1
+                progress(done, max(total[0], done), label)
+
+        try:
+            while True:
+                op = planned.get()
+                if op is _END or stop.is_set():
+                    break
+                t = time.perf_counter()
+                self._encode(op, rep)
+                t_enc += time.perf_counter() - t
+                _put(to_write, op, stop)
+                report_progress()
+        finally:
+            stop_requested = stop.is_set()
+            if stop_requested:
+                _drain(planned)
+            _put(to_write, _END, stop, force=True)
+            writer.join()
+            stop.set()  # the planner stops at its next article
+            _drain(planned)
+            planner.join()
+        report_progress()
+        self.timings = {"encode_s": t_enc}
+        if errors:
+            raise errors[0]
+        if rep.changed:
+            self.refresh_lexical()
+
+    def _plan_batches(self, articles: Sequence[Article], rep: IngestReport,
+                      stop: threading.Event) -> Iterator[_Batch]:
+        """Plan articles into batches of chunks (copies and deletions travel in order)."""
+        seen_hash: dict[str, str] = {}
+        cur = _Batch([], {})
+        n_chunks = 0
+        limit = _FIRST_BATCH_CHUNKS
+        self._before = []
+        for art in articles:
+            if stop.is_set():
+                return
+            p = self._plan(art, rep, seen_hash)
+            ops = self._before + ([p] if isinstance(p, _Batch) else [])
+            if ops:  # store writes that must follow what is planned so far
+                self._before = []
+                if cur.items or cur.done:
+                    yield self._lookup(cur)
+                yield from ops
+                cur, n_chunks = _Batch([], {}), 0
+            if isinstance(p, _Batch):
+                continue
+            if p is None:
+                cur.done.append(art.title or art.id)
+                continue
+            cur.items.append(p)
+            n_chunks += len(p.chunks)
+            if n_chunks >= limit:
+                yield self._lookup(cur)
+                cur, n_chunks, limit = _Batch([], {}), 0, _BATCH_CHUNKS
+        if cur.items or cur.done:
+            yield self._lookup(cur)
+
+    def _lookup(self, batch: _Batch) -> _Batch:
+        """Find stored vectors for the batch's chunk hashes (the embedding cache)."""
+        hashes = [h for p in batch.items for h in p.hashes]
+        missing = [h for h in dict.fromkeys(hashes) if h not in self._cache]
+        if missing:
+            batch.found = self.store.vectors_for_hashes(missing)
+        return batch
+
+    def _encode(self, batch: _Batch, rep: IngestReport) -> None:
+        """Embed each distinct chunk text of the batch that has no vector yet."""
+        if batch.found:
+            self._cache.update(batch.found)
+        all_hashes = [h for p in batch.items for h in p.hashes]
+        to_embed: dict[str, str] = {}
+        for p in batch.items:
+            for c, h in zip(p.chunks, p.hashes, strict=True):
+                if h not in self._cache:
+                    to_embed.setdefault(h, c.text)
+        if to_embed:
+            vecs = self.embedder.embed(list(to_embed.values()))
+            for h, v in zip(to_embed, vecs, strict=True):
+                self._cache[h] = v
+        rep.embedded += len(to_embed)
+        rep.reused += len(all_hashes) - len(to_embed)
+        batch.found = {h: self._cache[h] for h in dict.fromkeys(all_hashes)}
+        if len(self._cache) > _CACHE_MAX:
+            self._cache.clear()
+
+    def _write(self, batch: _Batch, rep: IngestReport, events: queue.Queue[str]) -> None:
+        """Store a batch (the writer thread), or run the store operation it carries."""
+        if batch.op is not None:
+            fn, args = batch.op
+            fn(*args)
+        for label in batch.done:
+            events.put(label)
+        last: dict[str, int] = {}
+        for i, p in enumerate(batch.items):
+            last[p.article.id] = i  # the same article twice in a batch: the last one wins
+        writes: list[ArticleWrite] = []
+        for i, p in enumerate(batch.items):
+            if last[p.article.id] != i:
+                continue
+            rec_sources = ArticleRecord(p.article.id, p.article.title, p.article.url,
+                                        p.article.source, p.article.published, 0, "", 0,
+                                        copies=p.copies).sources
+            urls = [p.article.url] + [c["url"] for c in p.copies if c.get("url")]
+            writes.append(ArticleWrite(
+                p.article, p.chunks, np.stack([batch.found[h] for h in p.hashes]), p.hashes,
+                p.text_hash, p.simhash, p.copies, rec_sources, [u for u in urls if u]))
+        self.store.write_articles(writes)
+        # The BM25 rebuild after ingest finds these tokenized already (off the critical path).
+        pretokenize([c.text for w in writes for c in w.chunks])
+        for p in batch.items:
+            rep.chunks += len(p.chunks)
+            rep.tokens += sum(c.n_tokens for c in p.chunks)
+            rep.article_ids.append(p.article.id)
+            if p.updated:
+                rep.updated += 1
+            else:
+                rep.added += 1
+            events.put(p.article.title or p.article.id)
+
     # -- steps ----------------------------------------------------------------------------
 
-    def _plan(self, art: Article, rep: IngestReport, seen_hash: dict[str, str]) -> _Pending | None:
+    @staticmethod
+    def _op(fn: Callable[..., Any], *args: Any, label: str = "") -> _Batch:
+        """A store write that must run in order with the batch writes (in the writer thread)."""
+        return _Batch([], {}, [label] if label else [], (fn, args))
+
+    def _plan(self, art: Article, rep: IngestReport,
+              seen_hash: dict[str, str]) -> _Pending | _Batch | None:
         th = normalised_hash(art.text)
-        sh = simhash(art.text)
-        rec = self.store.get_article(art.id)
+        sh = fast_simhash(art.text)
+        prior = self._planned.get(art.id)
+        rec = self.store.get_article(art.id) if prior is None else None
         updated = False
         copies: tuple[dict[str, str], ...] = ()
-        if rec is not None:
+        if prior is not None:  # the same article twice in this run
+            if prior == th:
+                rep.unchanged += 1
+                rep.article_ids.append(art.id)
+                return None
+            updated = True
+        elif rec is not None:
             if rec.dup_of:
                 if rec.hash == th:
                     rep.duplicates += 1
                     return None
-                self.store.delete_article(art.id)  # the copy changed: it is a story of its own
+                # The copy changed: it is a story of its own. Its old record goes first.
+                self._before.append(self._op(self.store.delete_article, art.id))
             elif rec.hash == th and _same_fields(rec, art) and rec.n_chunks > 0:
                 rep.unchanged += 1
                 rep.article_ids.append(art.id)
@@ -176,11 +405,9 @@ class Ingestor:
         if not updated:
             canonical = seen_hash.get(th) or self._exact_dup(th) or self._near_dup(art, sh)
             if canonical and canonical != art.id:
-                if any(p.article.id == canonical for p in self._pending):
-                    self._flush(rep)  # the original is still in this batch: store it first
-                self.store.add_copy(canonical, art, th, sh)
                 rep.duplicates += 1
-                return None
+                return self._op(self.store.add_copy, canonical, art, th, sh,
+                                label=art.title or art.id)
         seen_hash[th] = art.id
         chunks = self.chunker.run(art)
         if not chunks:
@@ -188,6 +415,10 @@ class Ingestor:
             rep.issues.append(LoadIssue(art.path or art.id, "no text to index"))
             return None
         hashes = [content_hash(c.text) for c in chunks]
+        self._planned[art.id] = th
+        self._texts[art.id] = art.text
+        if self._simhashes is not None:
+            self._simhashes[art.id] = sh
         return _Pending(art, chunks, hashes, th, sh, copies, updated)
 
     def _exact_dup(self, th: str) -> str | None:
@@ -197,59 +428,39 @@ class Ingestor:
     def _near_dup(self, art: Article, sh: int) -> str | None:
         if self._simhashes is None:
             self._simhashes = self.store.simhashes()
-        pending = {p.article.id: p for p in self._pending}
-        candidates = {**self._simhashes, **{i: p.simhash for i, p in pending.items()}}
+            for aid in self._texts:  # planned before the first look-up
+                self._simhashes.setdefault(aid, fast_simhash(self._texts[aid]))
         mine: set[int] | None = None
-        for aid, other in candidates.items():
+        for aid, other in self._simhashes.items():
             if aid == art.id or hamming(sh, other) > NEAR_DUP_BITS:
                 continue
             mine = mine if mine is not None else shingles(art.text)
-            theirs = shingles(pending[aid].article.text if aid in pending
-                              else self.store.article_text(aid))
+            text = self._texts.get(aid)
+            theirs = shingles(text if text is not None else self.store.article_text(aid))
             if mine and theirs and len(mine & theirs) / len(mine | theirs) >= NEAR_DUP_JACCARD:
                 return aid
         return None
 
-    def _flush(self, rep: IngestReport) -> None:
-        pending, self._pending = self._pending, []
-        if not pending:
+
+def _put(q: queue.Queue[Any], item: Any, stop: threading.Event, force: bool = False) -> None:
+    """Put ``item`` on a bounded queue, giving up once ``stop`` is set (unless ``force``)."""
+    while True:
+        try:
+            q.put(item, timeout=0.1)
             return
-        all_hashes = [h for p in pending for h in p.hashes]
-        missing = [h for h in dict.fromkeys(all_hashes) if h not in self._cache]
-        if missing:
-            self._cache.update(self.store.vectors_for_hashes(missing))
-        to_embed: dict[str, str] = {}
-        for p in pending:
-            for c, h in zip(p.chunks, p.hashes, strict=True):
-                if h not in self._cache:
-                    to_embed.setdefault(h, c.text)
-        if to_embed:
-            vecs = self.embedder.embed(list(to_embed.values()))
-            for h, v in zip(to_embed, vecs, strict=True):
-                self._cache[h] = v
-        rep.embedded += len(to_embed)
-        rep.reused += len(all_hashes) - len(to_embed)
-        for p in pending:
-            vectors = np.stack([self._cache[h] for h in p.hashes])
-            rec_sources = ArticleRecord(p.article.id, p.article.title, p.article.url,
-                                        p.article.source, p.article.published, 0, "", 0,
-                                        copies=p.copies).sources
-            urls = [p.article.url] + [c["url"] for c in p.copies if c.get("url")]
-            self.store.replace_chunks(p.article, p.chunks, vectors, p.hashes, rec_sources,
-                                      [u for u in urls if u])
-            self.store.put_article(p.article, text_hash=p.text_hash, simhash=p.simhash,
-                                   n_chunks=len(p.chunks), copies=p.copies)
-            if self._simhashes is not None:
-                self._simhashes[p.article.id] = p.simhash
-            rep.chunks += len(p.chunks)
-            rep.tokens += sum(c.n_tokens for c in p.chunks)
-            rep.article_ids.append(p.article.id)
-            if p.updated:
-                rep.updated += 1
-            else:
-                rep.added += 1
-        if len(self._cache) > 200_000:
-            self._cache.clear()
+        except queue.Full:
+            if stop.is_set():
+                if not force:
+                    return
+                _drain(q)
+
+
+def _drain(q: queue.Queue[Any]) -> None:
+    while True:
+        try:
+            q.get_nowait()
+        except queue.Empty:
+            return
 
 
 def _same_fields(rec: ArticleRecord, art: Article) -> bool:

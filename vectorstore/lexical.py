@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+import sys
 import threading
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -15,12 +17,52 @@ import numpy as np
 from vectorstore.hashing import short_hash
 
 _FORMAT = 1
+_PRETOKENIZED_MAX = 100_000
+
+# Stemmed tokens of chunk texts tokenized ahead of an index build (ingest does it while
+# the encoder runs), by sha1 of the text; a build takes what it finds and clears them.
+_PRETOKENIZED: dict[bytes, list[str]] = {}
+_PRE_LOCK = threading.Lock()
+_STEM_LOCAL = threading.local()
 
 
 def _stemmer() -> Any:
     import Stemmer
 
     return Stemmer.Stemmer("english")
+
+
+def _key(text: str) -> bytes:
+    return hashlib.sha1(text.encode("utf-8")).digest()
+
+
+def _tokens(texts: Sequence[str], stem: Any) -> list[list[str]]:
+    """Stemmed, stop-word-free BM25 tokens of each text (strings interned: shared vocabulary)."""
+    import bm25s
+
+    if not texts:
+        return []
+    out = bm25s.tokenize(list(texts), stopwords="en", stemmer=stem, return_ids=False,
+                         show_progress=False)
+    return [[sys.intern(t) for t in toks] for toks in out]
+
+
+def pretokenize(texts: Sequence[str]) -> None:
+    """Tokenize chunk texts now, so that the next :meth:`LexicalIndex.build` skips them.
+
+    Called by ingest from its writer thread, where the work hides behind the encoder.
+    """
+    stem = getattr(_STEM_LOCAL, "stem", None)
+    if stem is None:
+        stem = _STEM_LOCAL.stem = _stemmer()
+    keys = [_key(t) for t in texts]
+    with _PRE_LOCK:
+        room = _PRETOKENIZED_MAX - len(_PRETOKENIZED)
+        todo = [i for i, k in enumerate(keys) if k not in _PRETOKENIZED][:max(room, 0)]
+    toks = _tokens([texts[i] for i in todo], stem)
+    with _PRE_LOCK:
+        for i, t in zip(todo, toks, strict=True):
+            _PRETOKENIZED[keys[i]] = t
 
 
 class LexicalIndex:
@@ -53,13 +95,6 @@ class LexicalIndex:
 
     # -- building --------------------------------------------------------------------------
 
-    def _tokenize(self, texts: Sequence[str]) -> Any:
-        import bm25s
-
-        if self._stem is None:
-            self._stem = _stemmer()
-        return bm25s.tokenize(list(texts), stopwords="en", stemmer=self._stem, show_progress=False)
-
     def build(self, rows: Iterable[tuple[list[str], list[str], list[dict[str, Any]]]],
               revision: int) -> None:
         """Index ``(ids, texts, metadatas)`` batches and save the result for ``revision``."""
@@ -79,8 +114,21 @@ class LexicalIndex:
                 arts.append(str(m.get("article_id", "")))
         with self._lock:
             if ids:
-                bm = bm25s.BM25()
-                bm.index(self._tokenize(texts), show_progress=False)
+                if self._stem is None:
+                    self._stem = _stemmer()
+                keys = [_key(t) for t in texts]
+                with _PRE_LOCK:  # what ingest tokenized already; the rest now
+                    ready = [_PRETOKENIZED.get(k) for k in keys]
+                    _PRETOKENIZED.clear()
+                todo = [i for i, r in enumerate(ready) if r is None]
+                for i, toks in zip(todo, _tokens([texts[i] for i in todo], self._stem),
+                                   strict=True):
+                    ready[i] = toks
+                tokens = [r or [] for r in ready]
+                # only stop words: nothing to index
+                bm = bm25s.BM25() if any(tokens) else None
+                if bm is not None:
+                    bm.index(tokens, show_progress=False)
             else:
                 bm = None
             self._bm25 = bm
@@ -122,8 +170,10 @@ class LexicalIndex:
                 return -1
             fields = np.load(self.folder / "fields.npz")
             bm = None
-            if meta["ids"]:
-                bm = bm25s.BM25.load(str(self.folder / "bm25"), show_progress=False, mmap=False)
+            if meta["ids"] and (self.folder / "bm25").exists():
+                # Memory-mapped: loading is instant at any size, and a query reads only the
+                # postings of its terms (the files are replaced, never changed, on save).
+                bm = bm25s.BM25.load(str(self.folder / "bm25"), show_progress=False, mmap=True)
         except (OSError, ValueError, KeyError):
             return -1
         with self._lock:

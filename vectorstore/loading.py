@@ -24,6 +24,9 @@ from urllib.parse import urlsplit
 from vectorstore.hashing import short_hash
 from vectorstore.types import Article
 
+PROJECT_FILES = frozenset({"README", "LICENSE", "CHANGELOG", "CONTRIBUTING", "NOTICE"})
+"""Documentation files skipped when a folder is walked (they describe it, they are not news)."""
+
 SUPPORTED = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
 
 MB = 1024 * 1024
@@ -144,6 +147,9 @@ def _walk(
             issue = _enter_dir(child, ancestors, seen_dirs, stack)
             if issue:
                 yield issue
+        elif is_file and child.stem.upper() in PROJECT_FILES:
+            yield LoadIssue(str(child), f"{child.name} documents the folder, it is not an article: "
+                            "name the file directly to ingest it anyway", "skipped")
         elif is_file:
             yield from _load_once(child, seen_files, max_bytes, in_folder=True)
         elif entry.is_symlink():

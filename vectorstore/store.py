@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -91,6 +92,49 @@ class ArticleRecord:
         }
 
 
+@dataclass(frozen=True)
+class ArticleWrite:
+    """One article ready to store: its chunks, their vectors and content hashes, its record."""
+
+    article: Article
+    chunks: Sequence[Chunk]
+    vectors: np.ndarray
+    hashes: Sequence[str]
+    text_hash: str
+    simhash: int
+    copies: tuple[dict[str, str], ...] = ()
+    sources: Sequence[str] = ()
+    urls: Sequence[str] = ()
+
+
+def _article_meta(article: Article, text_hash: str, simhash: int, n_chunks: int,
+                  copies: Sequence[dict[str, str]], dup_of: str) -> dict[str, Any]:
+    return {"title": article.title, "url": article.url, "source": article.source,
+            "published": article.published.isoformat() if article.published else "",
+            "hash": text_hash, "simhash": f"{simhash:016x}", "n_chunks": n_chunks,
+            "path": article.path, "dup_of": dup_of, "copies": json.dumps(list(copies))}
+
+
+def _chunk_metas(article: Article, chunks: Sequence[Chunk], hashes: Sequence[str],
+                 sources: Sequence[str], urls: Sequence[str]) -> list[dict[str, Any]]:
+    pub = article.published.isoformat() if article.published else ""
+    src = json.dumps(list(sources or ([article.source] if article.source else [])))
+    url_list = json.dumps(list(urls or ([article.url] if article.url else [])))
+    metas: list[dict[str, Any]] = []
+    for c, h in zip(chunks, hashes, strict=True):
+        m: dict[str, Any] = {
+            "article_id": article.id, "title": article.title, "url": article.url,
+            "source": article.source, "published": pub, "start": c.start, "end": c.end,
+            "idx": c.index, "hash": h, "n_tokens": c.n_tokens,
+            "sents": json.dumps([list(s) for s in c.sentences]),
+            "sources": src, "urls": url_list,
+        }
+        if article.published:
+            m["day"] = day_number(article.published)
+        metas.append(m)
+    return metas
+
+
 def _unavailable_message(url: str, err: BaseException) -> str:
     return (f"vector store unavailable at {url}: {type(err).__name__}: {err}. "
             "Start it with `chroma run --host 127.0.0.1 --port PORT` or unset NEWSDESK_CHROMA_URL "
@@ -103,17 +147,36 @@ def _guard(fn: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         self = args[0]
-        try:
-            return fn(*args, **kwargs)
-        except NewsdeskError:
-            raise
-        except Exception as e:
-            if _is_connection_error(e):
-                self._reset_client()  # type: ignore[attr-defined]
-                raise StoreUnavailable(_unavailable_message(self.location, e)) from e  # type: ignore[attr-defined]
-            raise
+        for attempt in range(_TRANSIENT_TRIES):
+            try:
+                return fn(*args, **kwargs)
+            except NewsdeskError:
+                raise
+            except Exception as e:
+                if _is_transient(e) and attempt + 1 < _TRANSIENT_TRIES:
+                    time.sleep(0.2 * (attempt + 1))
+                    continue
+                _raise_readable(self, e)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     return wrapper
+
+
+_TRANSIENT_TRIES = 4
+
+
+def _is_transient(e: BaseException) -> bool:
+    """A Chroma server error that goes away when asked again (a segment still being flushed)."""
+    text = str(e).lower()
+    return "nothing found on disk" in text or "error creating hnsw segment reader" in text
+
+
+def _raise_readable(self: Any, e: Exception) -> None:
+    """Re-raise ``e``, as :class:`StoreUnavailable` when the server cannot be reached."""
+    if _is_connection_error(e):
+        self._reset_client()
+        raise StoreUnavailable(_unavailable_message(self.location, e)) from e
+    raise e
 
 
 def _is_connection_error(e: BaseException) -> bool:
@@ -323,15 +386,8 @@ class Store:
                      copies: Sequence[dict[str, str]], dup_of: str) -> None:
         self._col(ARTICLES).upsert(ids=[article.id], embeddings=[[1.0]],
                                    documents=[article.text if not dup_of else ""],
-                                   metadatas=[{
-                                       "title": article.title, "url": article.url,
-                                       "source": article.source,
-                                       "published": article.published.isoformat()
-                                       if article.published else "",
-                                       "hash": text_hash, "simhash": f"{simhash:016x}",
-                                       "n_chunks": n_chunks, "path": article.path,
-                                       "dup_of": dup_of, "copies": json.dumps(list(copies)),
-                                   }])
+                                   metadatas=[_article_meta(article, text_hash, simhash, n_chunks,
+                                                            copies, dup_of)])
 
     @_guard
     def add_copy(self, canonical_id: str, copy: Article, text_hash: str, simhash: int) -> None:
@@ -342,8 +398,6 @@ class Store:
         entry = {"id": copy.id, "url": copy.url, "source": copy.source, "title": copy.title,
                  "path": copy.path}
         copies = [c for c in rec.copies if c.get("id") != copy.id] + [entry]
-        # The copy's own record, so that re-ingesting it is recognised at once.
-        self._put_article(copy, text_hash, simhash, 0, (), canonical_id)
         art = Article(id=rec.id, text=self.article_text(rec.id), title=rec.title, url=rec.url,
                       source=rec.source, published=rec.published, path=rec.path)
         self._put_article(art, rec.hash, rec.simhash, rec.n_chunks, copies, "")
@@ -357,6 +411,9 @@ class Store:
             metas = [{**m, "sources": json.dumps(list(sources)), "urls": json.dumps(urls)}
                      for m in got["metadatas"]]
             col.update(ids=got["ids"], metadatas=metas)
+        # Last, the copy's own record (re-ingesting the copy is then recognised at once): a
+        # crash before it leaves no record, so the next ingest records the copy again.
+        self._put_article(copy, text_hash, simhash, 0, (), canonical_id)
 
     @_guard
     def simhashes(self) -> dict[str, int]:
@@ -405,27 +462,50 @@ class Store:
         col = self._col(CHUNKS)
         col.delete(where={"article_id": article.id})
         if chunks:
-            pub = article.published.isoformat() if article.published else ""
-            src = json.dumps(list(sources or ([article.source] if article.source else [])))
-            url_list = json.dumps(list(urls or ([article.url] if article.url else [])))
-            metas: list[dict[str, Any]] = []
-            for c, h in zip(chunks, hashes, strict=True):
-                m: dict[str, Any] = {
-                    "article_id": article.id, "title": article.title, "url": article.url,
-                    "source": article.source, "published": pub, "start": c.start, "end": c.end,
-                    "idx": c.index, "hash": h, "n_tokens": c.n_tokens,
-                    "sents": json.dumps([list(s) for s in c.sentences]),
-                    "sources": src, "urls": url_list,
-                }
-                if article.published:
-                    m["day"] = day_number(article.published)
-                metas.append(m)
+            metas = _chunk_metas(article, chunks, hashes, sources, urls)
             ids = [c.id for c in chunks]
             for i in range(0, len(ids), _BATCH):
                 col.upsert(ids=ids[i:i + _BATCH], embeddings=vectors[i:i + _BATCH],
                            documents=[c.text for c in chunks[i:i + _BATCH]],
                            metadatas=metas[i:i + _BATCH])
         self._bump()
+
+    @_guard
+    def write_articles(self, items: Sequence[ArticleWrite]) -> None:
+        """Store many articles at once: for each, its chunks replace the old ones, then its record.
+
+        The same result as :meth:`replace_chunks` then :meth:`put_article` for every item,
+        in a few large Chroma calls and one revision bump (per-article calls cost far more).
+        """
+        if not items:
+            return
+        col = self._col(CHUNKS)
+        aids = [it.article.id for it in items]
+        for i in range(0, len(aids), 500):
+            col.delete(where={"article_id": {"$in": aids[i:i + 500]}})
+        ids: list[str] = []
+        docs: list[str] = []
+        metas: list[dict[str, Any]] = []
+        vecs = [it.vectors for it in items if len(it.chunks)]
+        for it in items:
+            ids += [c.id for c in it.chunks]
+            docs += [c.text for c in it.chunks]
+            metas += _chunk_metas(it.article, it.chunks, it.hashes, it.sources, it.urls)
+        if ids:
+            allv = np.concatenate(vecs).astype(np.float32, copy=False)
+            for i in range(0, len(ids), _BATCH):
+                col.upsert(ids=ids[i:i + _BATCH], embeddings=allv[i:i + _BATCH],
+                           documents=docs[i:i + _BATCH], metadatas=metas[i:i + _BATCH])
+        # Bump before the records: a crash after the records must not leave the BM25 index
+        # believing it is current (a crash before them leaves no record: the next run redoes it).
+        self._bump()
+        arts = self._col(ARTICLES)
+        for i in range(0, len(items), _BATCH):
+            part = items[i:i + _BATCH]
+            arts.upsert(ids=[it.article.id for it in part], embeddings=[[1.0]] * len(part),
+                        documents=[it.article.text for it in part],
+                        metadatas=[_article_meta(it.article, it.text_hash, it.simhash,
+                                                 len(it.chunks), it.copies, "") for it in part])
 
     @_guard
     def delete_article(self, article_id: str) -> int:
@@ -604,10 +684,10 @@ def open_store(settings: Settings | None = None, *, model: str | None = None, di
     from vectorstore.embedding import Embedder
 
     s = settings or Settings.from_env()
+    emb = Embedder.from_settings(s)
     if model is None or dim is None:
-        emb = Embedder.from_settings(s)
         model = model or emb.identity
         dim = dim or emb.dim
-    store = Store(s, model, dim, backend or s.embed_backend, allow_model_change)
+    store = Store(s, model, dim, backend or emb.backend, allow_model_change)  # "auto" resolved
     store.check()
     return store

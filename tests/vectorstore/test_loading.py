@@ -564,3 +564,16 @@ def test_fuzz_random_files_never_raise(content: bytes, ext: str) -> None:
                 item.title.encode("utf-8")
             else:
                 assert item.reason and item.kind in ("failed", "skipped")
+
+
+def test_folder_readme_is_skipped_but_loads_when_named(tmp_path: Path) -> None:
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "README.md").write_text("# About this folder\n\nThe articles below.\n")
+    (tmp_path / "news" / "story.txt").write_text("Storm hits coast\n\nWinds reached 100 km/h.\n")
+    items = list(load_paths([tmp_path / "news"]))
+    arts = [i for i in items if isinstance(i, Article)]
+    skipped = [i for i in items if isinstance(i, LoadIssue)]
+    assert [a.title for a in arts] == ["Storm hits coast"]
+    assert len(skipped) == 1 and skipped[0].kind == "skipped" and "README.md" in skipped[0].reason
+    named = list(load_paths([tmp_path / "news" / "README.md"]))
+    assert len(named) == 1 and isinstance(named[0], Article)
