@@ -40,20 +40,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DATA = Path("/work/shared/data/realtimeqa-dev")
-
-
-def _day(s: str) -> date:
-    y, m, d = (int(x) for x in s[:10].replace("-", "/").split("/"))
-    return date(y, m, d)
-
-
-def norm_url(url: str) -> str:
-    """The URL without fragment, query, trailing ``/index.html`` or slash, lower-cased."""
-    u = url.split("#", 1)[0].split("?", 1)[0].strip()
-    if u.endswith("/index.html"):
-        u = u[: -len("/index.html")]
-    return u.rstrip("/").lower()
+from bench.common import RTQA as DATA  # noqa: E402
+from bench.common import day as _day  # noqa: E402
+from bench.common import norm_url  # noqa: E402
 
 
 def norm_text(s: str) -> str:
