@@ -179,6 +179,15 @@ def _raise_readable(self: Any, e: Exception) -> None:
     raise e
 
 
+def _next_revision(current: int) -> int:
+    """A revision after ``current`` that another process writing at the same time won't pick too.
+
+    It is the clock in microseconds (or ``current + 1`` if that is larger), so two writers that
+    both read ``current`` still store different numbers and every BM25 index sees the change.
+    """
+    return max(current + 1, time.time_ns() // 1000)
+
+
 def _is_connection_error(e: BaseException) -> bool:
     names = {type(x).__name__ for x in _chain(e)}
     text = " ".join(str(x) for x in _chain(e)).lower()
@@ -318,7 +327,7 @@ class Store:
         with self._lock:
             cur = self.info()
             self._write_info(StoreInfo(cur.schema_version, cur.model, cur.dim, cur.backend,
-                                       cur.revision + 1))
+                                       _next_revision(cur.revision)))
 
     # -- articles -------------------------------------------------------------------------
 
@@ -364,6 +373,31 @@ class Store:
                 break
             offset += _BATCH
         out.sort(key=lambda r: (r.published or date.min, r.title), reverse=True)
+        return out
+
+    @_guard
+    def get_articles(self, article_ids: Sequence[str]) -> dict[str, ArticleRecord]:
+        """The records of those ``article_ids`` that exist (one call, for ingest batches)."""
+        out: dict[str, ArticleRecord] = {}
+        ids = list(dict.fromkeys(article_ids))
+        for i in range(0, len(ids), _BATCH):
+            got = self._col(ARTICLES).get(ids=ids[i:i + _BATCH], include=["metadatas"])
+            for aid, m in zip(got["ids"], got["metadatas"], strict=True):
+                out[aid] = self._record(aid, m)
+        return out
+
+    @_guard
+    def find_by_hashes(self, text_hashes: Sequence[str]) -> dict[str, ArticleRecord]:
+        """For each of ``text_hashes`` stored, a canonical article with it (see :meth:`find_by_hash`)."""
+        out: dict[str, ArticleRecord] = {}
+        hashes = list(dict.fromkeys(text_hashes))
+        for i in range(0, len(hashes), 500):
+            got = self._col(ARTICLES).get(where={"hash": {"$in": hashes[i:i + 500]}},
+                                          include=["metadatas"])
+            for aid, m in zip(got["ids"], got["metadatas"], strict=True):
+                rec = self._record(aid, m)
+                if not rec.dup_of:
+                    out.setdefault(rec.hash, rec)
         return out
 
     @_guard
@@ -649,7 +683,7 @@ class Store:
             self._cols.pop(CHUNKS, None)
             cur = self.info()
             self._write_info(StoreInfo(SCHEMA_VERSION, self.model, self.dim, self.backend,
-                                       cur.revision + 1))
+                                       _next_revision(cur.revision)))
 
     @_guard
     def reset(self) -> None:
