@@ -74,10 +74,12 @@ def token_counter(model: str = DEFAULT_MODEL) -> Callable[[Sequence[str]], list[
     tok = _tokenizer(resolve_model_path(model))
     if hasattr(tok, "encode_batch"):
 
+        encode = getattr(tok, "encode_batch_fast", tok.encode_batch)  # no offsets: 2x faster
+
         def count_fast(texts: Sequence[str]) -> list[int]:
             if not texts:
                 return []
-            return [len(e.ids) for e in tok.encode_batch(list(texts), add_special_tokens=False)]
+            return [len(e) for e in encode(list(texts), add_special_tokens=False)]
 
         return count_fast
 

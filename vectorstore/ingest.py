@@ -42,6 +42,7 @@ NEAR_DUP_JACCARD = 0.7
 _BATCH_CHUNKS = 512
 _FIRST_BATCH_CHUNKS = 64  # a small first batch gets the encoder going at once
 _CACHE_MAX = 200_000
+_PREFETCH = 64  # articles whose store records the planner reads in one call
 
 
 @dataclass
@@ -148,6 +149,11 @@ class Ingestor:
         self._planned: dict[str, str] = {}  # article id -> text hash, planned in this run
         self._cache: dict[str, np.ndarray] = {}
         self._before: list[_Batch] = []  # store writes the next planned article must follow
+        # Store records prefetched for the group of articles being planned.
+        self._recs: dict[str, ArticleRecord] = {}
+        self._hash_of: dict[str, str] = {}
+        self._by_hash: dict[str, ArticleRecord] = {}
+        self._hashes_read: set[str] = set()
         self.timings: dict[str, float] = {}
 
     def run(self, paths: Iterable[str | Path], *, max_bytes: int | None = None,
@@ -247,15 +253,20 @@ class Ingestor:
                 done += 1
                 progress(done, max(total[0], done), label)
 
+        t_wait_plan = t_wait_write = 0.0
         try:
             while True:
+                t = time.perf_counter()
                 op = planned.get()
+                t_wait_plan += time.perf_counter() - t
                 if op is _END or stop.is_set():
                     break
                 t = time.perf_counter()
                 self._encode(op, rep)
                 t_enc += time.perf_counter() - t
+                t = time.perf_counter()
                 _put(to_write, op, stop)
+                t_wait_write += time.perf_counter() - t
                 report_progress()
         finally:
             stop_requested = stop.is_set()
@@ -267,7 +278,8 @@ class Ingestor:
             _drain(planned)
             planner.join()
         report_progress()
-        self.timings = {"encode_s": t_enc}
+        self.timings = {"encode_s": t_enc, "wait_for_planner_s": t_wait_plan,
+                        "wait_for_writer_s": t_wait_write}
         if errors:
             raise errors[0]
         if rep.changed:
@@ -281,9 +293,16 @@ class Ingestor:
         n_chunks = 0
         limit = _FIRST_BATCH_CHUNKS
         self._before = []
-        for art in articles:
+        for i, art in enumerate(articles):
             if stop.is_set():
                 return
+            if i % _PREFETCH == 0:  # one store read per group instead of two per article
+                group = articles[i:i + _PREFETCH]
+                self._recs = self.store.get_articles([a.id for a in group])
+                hashes = [normalised_hash(a.text) for a in group]
+                self._hash_of = dict(zip((a.id for a in group), hashes, strict=True))
+                self._by_hash = self.store.find_by_hashes(hashes)
+                self._hashes_read = set(hashes)
             p = self._plan(art, rep, seen_hash)
             ops = self._before + ([p] if isinstance(p, _Batch) else [])
             if ops:  # store writes that must follow what is planned so far
@@ -376,10 +395,12 @@ class Ingestor:
 
     def _plan(self, art: Article, rep: IngestReport,
               seen_hash: dict[str, str]) -> _Pending | _Batch | None:
-        th = normalised_hash(art.text)
+        th = self._hash_of.get(art.id) or normalised_hash(art.text)
         sh = fast_simhash(art.text)
         prior = self._planned.get(art.id)
-        rec = self.store.get_article(art.id) if prior is None else None
+        rec = None
+        if prior is None:
+            rec = self._recs[art.id] if art.id in self._recs else self.store.get_article(art.id)
         updated = False
         copies: tuple[dict[str, str], ...] = ()
         if prior is not None:  # the same article twice in this run
@@ -422,7 +443,7 @@ class Ingestor:
         return _Pending(art, chunks, hashes, th, sh, copies, updated)
 
     def _exact_dup(self, th: str) -> str | None:
-        rec = self.store.find_by_hash(th)
+        rec = self._by_hash.get(th) if th in self._hashes_read else self.store.find_by_hash(th)
         return rec.id if rec else None
 
     def _near_dup(self, art: Article, sh: int) -> str | None:
