@@ -43,7 +43,7 @@ gate: setup
 	bash bench/quality_gate.sh
 
 bench: setup
-	$(PY) -m pip install -q -e '.[bench]' torch==2.13.0
+	$(PY) -m pip install -q --no-deps langchain-huggingface langchain-chroma langchain-text-splitters openvino
 	$(PY) -m bench.run_all
 
 clean:
