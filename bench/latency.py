@@ -90,7 +90,9 @@ def probe(system: str, home: str, chroma_url: str, questions: list[str], t_start
         t_open = time.time() - t_start
 
         def stuff(docs: list[Any]) -> str:
-            ctx = "\n\n".join(f"[{i + 1}] {d.page_content}" for i, d in enumerate(docs))
+            # Newsdesk keeps chunk texts in metadata (stores before that: in documents).
+            ctx = "\n\n".join(f"[{i + 1}] {d.page_content or d.metadata.get('text', '')}"
+                              for i, d in enumerate(docs))
             return f"Answer from the context.\n\n{ctx}\n\nQuestion: "
 
         chain = vs.as_retriever(search_kwargs={"k": 5}) | RunnableLambda(stuff)

@@ -2,15 +2,23 @@
 
 Three collections hold everything, so embedded and server mode behave the same:
 
-* ``newsdesk_chunks``: one record per chunk: its vector, its text, and metadata
-  (article id, title, url, source, published date, offsets, sentence offsets,
+* ``newsdesk_chunks``: one record per chunk: its vector and metadata (its text,
+  article id, title, url, source, published date, offsets, sentence offsets,
   content hash, the outlets that carried it).
-* ``newsdesk_articles``: one record per article: its full text and metadata
-  (content hash, SimHash, chunk count, recorded copies). A duplicate copy is a
-  record with ``dup_of`` set and no chunks.
+* ``newsdesk_articles``: one record per article: its metadata (content hash,
+  SimHash, chunk count, recorded copies). A duplicate copy is a record with
+  ``dup_of`` set and no chunks.
+* ``newsdesk_texts``: the full text of each canonical article, apart from its record,
+  so that listing articles never reads every text.
 * ``newsdesk_meta``: one record, ``schema``: the schema version, the embedding model,
   its dimension and backend, and a revision number bumped on every write (the
   BM25 index uses it to know whether it is current).
+
+Texts are kept in metadata (key ``text``), not in Chroma's ``documents``: embedded
+Chroma builds a full-text index over documents on every write, which cost ~1.6 ms of
+CPU per chunk (about as much as the rest of the write), and Newsdesk's keyword search
+is its own BM25 index. Stores written before keep their texts in ``documents``; reads
+take either.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from vectorstore.types import Article, Chunk, Passage
 SCHEMA_VERSION = 1
 CHUNKS = "newsdesk_chunks"
 ARTICLES = "newsdesk_articles"
+TEXTS = "newsdesk_texts"
 META = "newsdesk_meta"
 _EPOCH = date(1970, 1, 1)
 _BATCH = 2000
@@ -127,7 +136,7 @@ def _chunk_metas(article: Article, chunks: Sequence[Chunk], hashes: Sequence[str
             "source": article.source, "published": pub, "start": c.start, "end": c.end,
             "idx": c.index, "hash": h, "n_tokens": c.n_tokens,
             "sents": json.dumps([list(s) for s in c.sentences]),
-            "sources": src, "urls": url_list,
+            "sources": src, "urls": url_list, "text": c.text,
         }
         if article.published:
             m["day"] = day_number(article.published)
@@ -203,6 +212,11 @@ def _chain(e: BaseException | None) -> Iterator[BaseException]:
         yield e
         e = e.__cause__ or e.__context__
         seen += 1
+
+
+def _text(document: str | None, meta: dict[str, Any]) -> str:
+    """A record's text: in its metadata, or in ``documents`` in stores written before."""
+    return str(meta.get("text") or document or "")
 
 
 def _meta_date(value: Any) -> date | None:
@@ -342,7 +356,10 @@ class Store:
     @_guard
     def article_text(self, article_id: str) -> str:
         """The full text of a stored article."""
-        got = self._col(ARTICLES).get(ids=[article_id], include=["documents"])
+        got = self._col(TEXTS).get(ids=[article_id], include=["metadatas"])
+        if got["ids"]:
+            return str(got["metadatas"][0].get("text") or "")
+        got = self._col(ARTICLES).get(ids=[article_id], include=["documents"])  # older stores
         if not got["ids"]:
             raise NotFound(f"no article {article_id!r}: see `newsdesk list` for the ids")
         return str(got["documents"][0] or "")
@@ -418,10 +435,18 @@ class Store:
     @_guard
     def _put_article(self, article: Article, text_hash: str, simhash: int, n_chunks: int,
                      copies: Sequence[dict[str, str]], dup_of: str) -> None:
-        self._col(ARTICLES).upsert(ids=[article.id], embeddings=[[1.0]],
-                                   documents=[article.text if not dup_of else ""],
+        if dup_of:
+            self._col(TEXTS).delete(ids=[article.id])
+        else:
+            self._put_texts([article])
+        self._col(ARTICLES).upsert(ids=[article.id], embeddings=[[1.0]], documents=[""],
                                    metadatas=[_article_meta(article, text_hash, simhash, n_chunks,
                                                             copies, dup_of)])
+
+    def _put_texts(self, articles: Sequence[Article]) -> None:
+        self._col(TEXTS).upsert(ids=[a.id for a in articles], embeddings=[[1.0]] * len(articles),
+                                documents=[""] * len(articles),
+                                metadatas=[{"text": a.text} for a in articles])
 
     @_guard
     def add_copy(self, canonical_id: str, copy: Article, text_hash: str, simhash: int) -> None:
@@ -500,8 +525,7 @@ class Store:
             ids = [c.id for c in chunks]
             for i in range(0, len(ids), _BATCH):
                 col.upsert(ids=ids[i:i + _BATCH], embeddings=vectors[i:i + _BATCH],
-                           documents=[c.text for c in chunks[i:i + _BATCH]],
-                           metadatas=metas[i:i + _BATCH])
+                           documents=[""] * len(ids[i:i + _BATCH]), metadatas=metas[i:i + _BATCH])
         self._bump()
 
     @_guard
@@ -518,26 +542,25 @@ class Store:
         for i in range(0, len(aids), 500):
             col.delete(where={"article_id": {"$in": aids[i:i + 500]}})
         ids: list[str] = []
-        docs: list[str] = []
         metas: list[dict[str, Any]] = []
         vecs = [it.vectors for it in items if len(it.chunks)]
         for it in items:
             ids += [c.id for c in it.chunks]
-            docs += [c.text for c in it.chunks]
             metas += _chunk_metas(it.article, it.chunks, it.hashes, it.sources, it.urls)
         if ids:
             allv = np.concatenate(vecs).astype(np.float32, copy=False)
             for i in range(0, len(ids), _BATCH):
                 col.upsert(ids=ids[i:i + _BATCH], embeddings=allv[i:i + _BATCH],
-                           documents=docs[i:i + _BATCH], metadatas=metas[i:i + _BATCH])
+                           documents=[""] * len(ids[i:i + _BATCH]), metadatas=metas[i:i + _BATCH])
         # Bump before the records: a crash after the records must not leave the BM25 index
         # believing it is current (a crash before them leaves no record: the next run redoes it).
         self._bump()
         arts = self._col(ARTICLES)
         for i in range(0, len(items), _BATCH):
             part = items[i:i + _BATCH]
+            self._put_texts([it.article for it in part])
             arts.upsert(ids=[it.article.id for it in part], embeddings=[[1.0]] * len(part),
-                        documents=[it.article.text for it in part],
+                        documents=[""] * len(part),
                         metadatas=[_article_meta(it.article, it.text_hash, it.simhash,
                                                  len(it.chunks), it.copies, "") for it in part])
 
@@ -563,6 +586,7 @@ class Store:
         col.delete(where={"article_id": article_id})
         dup_ids = [c["id"] for c in rec.copies if c.get("id")]
         self._col(ARTICLES).delete(ids=[article_id, *dup_ids])
+        self._col(TEXTS).delete(ids=[article_id])
         self._bump()
         return n
 
@@ -591,7 +615,9 @@ class Store:
             got = col.get(include=["documents", "metadatas"], limit=batch, offset=offset)
             if not got["ids"]:
                 break
-            yield list(got["ids"]), [d or "" for d in got["documents"]], list(got["metadatas"])
+            metas = list(got["metadatas"])
+            yield list(got["ids"]), [_text(d, m) for d, m in zip(got["documents"], metas,
+                                                                  strict=True)], metas
             if len(got["ids"]) < batch:
                 break
             offset += batch
@@ -660,7 +686,7 @@ class Store:
     def _passage(cid: str, text: str | None, m: dict[str, Any], score: float) -> Passage:
         sents = tuple(tuple(s) for s in json.loads(m.get("sents") or "[]"))
         return Passage(
-            text=text or "", article_id=str(m.get("article_id", "")), title=str(m.get("title", "")),
+            text=_text(text, m), article_id=str(m.get("article_id", "")), title=str(m.get("title", "")),
             url=str(m.get("url", "")), source=str(m.get("source", "")),
             published=_meta_date(m.get("published")), score=score, start=int(m.get("start", 0)),
             end=int(m.get("end", 0)), chunk_id=cid,
@@ -690,7 +716,7 @@ class Store:
         """Delete everything in the store."""
         with self._lock:
             self._col(META)
-            for name in (CHUNKS, ARTICLES, META):
+            for name in (CHUNKS, ARTICLES, TEXTS, META):
                 try:
                     self._client.delete_collection(name)
                 except Exception as e:

@@ -192,3 +192,42 @@ def test_lexical_index_follows_the_store(tmp_path, embedder, chunker):
     assert lex.search("zzzunknownword", 3) == []
     mask = lex.mask(since=date(2030, 1, 1))
     assert mask is not None and not np.any(mask)
+
+
+def test_texts_live_in_metadata_and_older_stores_still_read(store_settings, embedder, chunker,
+                                                            tmp_path):
+    """New writes keep texts out of Chroma's documents (no full-text index to pay for on every
+    write); a store written before, with its texts in documents, reads the same."""
+    from vectorstore.store import ARTICLES, CHUNKS, TEXTS
+
+    store, ing = make(store_settings, embedder, chunker)
+    f = write(tmp_path / "docs" / "bridge.txt", "\n\n".join(PARAS))
+    ing.run([f])
+    aid = "file:docs/bridge.txt"
+    text = store.article_text(aid)
+    ids = store.chunk_ids_of(aid)
+    before = {p.chunk_id: p.text for p in store.get_passages(ids)}
+    assert len(before) == len(ids) >= 2 and all(before.values())
+    chunks = store._col(CHUNKS).get(ids=ids, include=["documents", "metadatas", "embeddings"])
+    assert not any(chunks["documents"])
+    assert [m["text"] for m in chunks["metadatas"]] == [before[i] for i in chunks["ids"]]
+
+    # Rewrite the records as the older layout had them: texts in documents only.
+    old_metas = [{k: v for k, v in m.items() if k != "text"} for m in chunks["metadatas"]]
+    store._col(CHUNKS).upsert(ids=chunks["ids"], embeddings=chunks["embeddings"],
+                              documents=[before[i] for i in chunks["ids"]], metadatas=old_metas)
+    rec = store._col(ARTICLES).get(ids=[aid], include=["metadatas"])
+    store._col(ARTICLES).upsert(ids=[aid], embeddings=[[1.0]], documents=[text],
+                                metadatas=rec["metadatas"])
+    store._col(TEXTS).delete(ids=[aid])
+
+    assert store.article_text(aid) == text
+    assert {p.chunk_id: p.text for p in store.get_passages(ids)} == before
+    listed = {i: t for bids, texts, _ in store.iter_chunks() for i, t in zip(bids, texts, strict=True)}
+    assert listed == before
+    hit = store.search(embedder.embed_query(PARAS[1]), 1)[0]
+    assert hit.text == before[hit.chunk_id]
+    # Deleting the article removes its text too, in either layout.
+    store.delete_article(aid)
+    with pytest.raises(NotFound):
+        store.article_text(aid)
