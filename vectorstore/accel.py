@@ -289,7 +289,7 @@ class OnnxEncoder:
         """
         if not texts:
             return np.zeros((0, getattr(self, "dim", 0)), dtype=np.float32)
-        encs = self.tokenizer.encode_batch(list(texts))
+        encs = getattr(self.tokenizer, "encode_batch_fast", self.tokenizer.encode_batch)(list(texts))
         if self.backend in INT8_BACKENDS:
             return self._encode_one_by_one(encs)
         lengths = np.fromiter((len(e.ids) for e in encs), dtype=np.int64, count=len(encs))

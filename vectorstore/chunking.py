@@ -478,13 +478,26 @@ class Chunker:
         With a counter that adds up over whitespace (like the model's tokenizer)
         nothing changes; with any other, a chunk over the limit first loses its
         overlap, then is halved until it fits (a single unit always fits), and
-        chunks left inside a neighbour are dropped.
+        chunks left inside a neighbour are dropped. A counter that declares itself
+        additive (``count_tokens.additive``, as the model's tokenizer does) is trusted
+        for chunks whose units are separated by whitespace: their count is the sum of
+        their units' counts, and only the others are counted again (this halves the
+        tokenizing at ingest).
 
         Returns:
             ``(first unit, end unit, count)`` per chunk, in order.
         """
         pending = plan
         done: list[tuple[int, int, int]] = []
+        if getattr(self.count_tokens, "additive", False):
+            pending = []
+            for a, own, b in plan:
+                n = sum(units.counts[a:b])
+                if n <= self.limit and all(units.ends[u] < units.starts[u + 1]
+                                           for u in range(a, b - 1)):
+                    done.append((a, b, n))
+                else:
+                    pending.append((a, own, b))
         while pending:
             counts = self.count_tokens(
                 [text[units.starts[a]:units.ends[b - 1]] for a, _, b in pending])

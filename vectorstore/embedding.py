@@ -66,6 +66,9 @@ def _tokenizer(path: str) -> Any:
     return AutoTokenizer.from_pretrained(path)
 
 
+_WHITESPACE_PRE_TOKENIZERS = frozenset({"BertPreTokenizer", "Whitespace", "WhitespaceSplit"})
+
+
 def token_counter(model: str = DEFAULT_MODEL) -> Callable[[Sequence[str]], list[int]]:
     """Return a function that counts the model's word-pieces of each text (no special tokens).
 
@@ -81,6 +84,10 @@ def token_counter(model: str = DEFAULT_MODEL) -> Callable[[Sequence[str]], list[
                 return []
             return [len(e) for e in encode(list(texts), add_special_tokens=False)]
 
+        # A tokenizer that splits on whitespace before anything else counts "A B" as
+        # "A" plus "B": the chunker then adds sentence counts instead of re-counting chunks.
+        pre = type(getattr(tok, "pre_tokenizer", None)).__name__
+        count_fast.additive = pre in _WHITESPACE_PRE_TOKENIZERS  # type: ignore[attr-defined]
         return count_fast
 
     def count(texts: Sequence[str]) -> list[int]:  # pragma: no cover - see _tokenizer

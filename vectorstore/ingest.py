@@ -40,7 +40,8 @@ Progress = Callable[[int, int, str], None]
 NEAR_DUP_BITS = 8
 NEAR_DUP_JACCARD = 0.7
 _BATCH_CHUNKS = 512
-_FIRST_BATCH_CHUNKS = 64  # a small first batch gets the encoder going at once
+_FIRST_BATCH_CHUNKS = 32  # a small first batch gets the encoder going at once; each next
+# batch is twice as big (up to _BATCH_CHUNKS), so the planner always has time to plan it
 _CACHE_MAX = 200_000
 _PREFETCH = 64  # articles whose store records the planner reads in one call
 
@@ -151,6 +152,7 @@ class Ingestor:
         self._before: list[_Batch] = []  # store writes the next planned article must follow
         # Store records prefetched for the group of articles being planned.
         self._recs: dict[str, ArticleRecord] = {}
+        self._recs_read: set[str] = set()  # ids looked up with _recs (absent: not stored)
         self._hash_of: dict[str, str] = {}
         self._by_hash: dict[str, ArticleRecord] = {}
         self._hashes_read: set[str] = set()
@@ -299,6 +301,7 @@ class Ingestor:
             if i % _PREFETCH == 0:  # one store read per group instead of two per article
                 group = articles[i:i + _PREFETCH]
                 self._recs = self.store.get_articles([a.id for a in group])
+                self._recs_read = {a.id for a in group}
                 hashes = [normalised_hash(a.text) for a in group]
                 self._hash_of = dict(zip((a.id for a in group), hashes, strict=True))
                 self._by_hash = self.store.find_by_hashes(hashes)
@@ -320,7 +323,7 @@ class Ingestor:
             n_chunks += len(p.chunks)
             if n_chunks >= limit:
                 yield self._lookup(cur)
-                cur, n_chunks, limit = _Batch([], {}), 0, _BATCH_CHUNKS
+                cur, n_chunks, limit = _Batch([], {}), 0, min(2 * limit, _BATCH_CHUNKS)
         if cur.items or cur.done:
             yield self._lookup(cur)
 
@@ -400,7 +403,8 @@ class Ingestor:
         prior = self._planned.get(art.id)
         rec = None
         if prior is None:
-            rec = self._recs[art.id] if art.id in self._recs else self.store.get_article(art.id)
+            rec = (self._recs.get(art.id) if art.id in self._recs_read
+                   else self.store.get_article(art.id))
         updated = False
         copies: tuple[dict[str, str], ...] = ()
         if prior is not None:  # the same article twice in this run

@@ -390,6 +390,28 @@ def test_counts_in_batches(seed_text: str, count: Counter) -> None:
     assert len(calls) == 2  # the sentences, then the chunks
 
 
+def test_additive_counter_counts_sentences_only(seed_text: str, count: Counter) -> None:
+    """The model's tokenizer declares itself additive: chunks are not tokenized again, and
+    their counts still equal the tokenizer's, including chunks of a word cut in pieces."""
+    assert getattr(count, "additive", False)
+    calls: list[list[str]] = []
+
+    def counting(texts: Sequence[str]) -> list[int]:
+        calls.append(list(texts))
+        return count(texts)
+
+    counting.additive = True  # type: ignore[attr-defined]
+    text = seed_text * 3
+    chunks = Chunker(200, 32, counting).run(Article(id="t", text=text))
+    assert len(chunks) > 3 and len(calls) == 1  # the sentences, once
+    check_chunks(text, chunks, count, 200, 32)
+    calls.clear()
+    text = "Before. " + "x" * 3000 + " after."  # pieces of one word are not whitespace-joined
+    chunks = Chunker(100, 10, counting).run(Article(id="t", text=text))
+    check_chunks(text, chunks, count, 100, 10)
+    assert any(c.text in calls[-1] for c in chunks)  # those chunks were counted again
+
+
 def test_default_counter_is_lazy_and_real(seed_text: str, count: Counter) -> None:
     chunker = Chunker()
     assert chunker._count is None

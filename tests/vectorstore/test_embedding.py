@@ -153,3 +153,25 @@ def test_pipeline_writes_copies_after_their_original_in_one_run(tmp_path):
     assert canon is not None and [c["id"] for c in canon.copies] == ["copy-of-a11"]
     assert len(store.articles()) == 12
 
+
+
+def test_pipeline_reads_store_records_in_groups_not_per_article(tmp_path, monkeypatch):
+    """A read per article cost ~3 s of a 20 s ingest (each Chroma call holds the GIL, so the
+    encoder waits): records and hashes are read once per group of articles, found or not."""
+    s = Settings.from_env({"NEWSDESK_HOME": str(tmp_path / "h")})
+    emb = CountingEmbedder()
+    store = open_store(s, model=emb.identity, dim=emb.dim, backend=emb.backend)
+    single: list[str] = []
+    for name in ("get_article", "find_by_hash"):
+        real = getattr(store, name)
+
+        def spy(*a, _real=real, _name=name):
+            single.append(_name)
+            return _real(*a)
+        monkeypatch.setattr(store, name, spy)
+    arts = _articles(30)
+    chunker = Chunker(40, 8, token_counter())
+    assert Ingestor(store, emb, chunker).ingest_articles(arts).added == 30
+    assert single == []  # new articles: none found in the group reads, none read again
+    assert Ingestor(store, emb, chunker).ingest_articles(arts).unchanged == 30
+    assert single == []
