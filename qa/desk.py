@@ -279,7 +279,10 @@ class NewsDesk:
         timings: dict[str, float] = {}
         q = clean_question(question)
         since_d, until_d = parse_day(since, "since"), parse_day(until, "until")
-        if self.is_empty():
+        # One store read per question: the revision (BM25 follows it); the BM25 index then
+        # counts the chunks, so an empty store needs no second read.
+        self._sync_lexical()
+        if len(self.lexical) == 0 and self.is_empty():
             yield Answer(question=q, standalone_question=q, text=EMPTY_STORE, abstained=True,
                          warnings=("the store is empty",))
             return
@@ -291,12 +294,13 @@ class NewsDesk:
         scope = time_scope(standalone, since=since_d, until=until_d)
         t = time.perf_counter()
         result: Any = None
+        search = HybridSearch(self.store, self.lexical, self.embedder.embed_query)
         for attempt in (scope, scope.relaxed):
             if attempt is None:
                 break
             scope = attempt
             filters = Filters(since=scope.since, until=scope.until, sources=tuple(sources or ()))
-            passages = self.search().run(scope.query, k or self.settings.k, filters,
+            passages = search.run(scope.query, k or self.settings.k, filters,
                                          recency=scope.recency, timings=timings)
             t = time.perf_counter()
             if scope.relaxed is not None:
