@@ -12,17 +12,9 @@
 #   PYTHON              the interpreter (default: .venv/bin/python, else python3)
 set -uo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT" || exit 2
-PY="${PYTHON:-$ROOT/.venv/bin/python}"
-[ -x "$PY" ] || PY="$(command -v python3)"
-export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"  # ROOT (now the working folder), PY, RTQA
 
-SHARED="${NEWSDESK_SHARED:-$ROOT/../shared}"
-RTQA=""
-for d in "$SHARED/data/realtimeqa-dev" "$SHARED/realtimeqa-dev"; do
-  if [ -f "$d/questions.jsonl" ] && [ -f "$d/articles.jsonl" ]; then RTQA="$d"; break; fi
-done
 if [ -z "$RTQA" ]; then
   echo "skipped: no realtimeqa-dev under $SHARED/data (set NEWSDESK_SHARED)"
   exit 0

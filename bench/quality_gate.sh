@@ -19,11 +19,8 @@
 #   PYTHON              the interpreter (default: .venv/bin/python, else python3)
 set -uo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT" || exit 2
-PY="${PYTHON:-$ROOT/.venv/bin/python}"
-[ -x "$PY" ] || PY="$(command -v python3)"
-export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"  # ROOT (now the working folder), PY, RTQA
 OUT="${NEWSDESK_GATE_OUT:-$ROOT/test-artifacts/gate}"
 mkdir -p "$OUT"
 
@@ -87,11 +84,6 @@ if [ "$SUGGEST" = 1 ]; then BUNDLED_MIN=(); RTQA_MIN=(); fi
 
 run bundled corpus/questions.jsonl --corpus corpus/articles "${BUNDLED_MIN[@]}"
 
-SHARED="${NEWSDESK_SHARED:-$ROOT/../shared}"
-RTQA=""
-for d in "$SHARED/data/realtimeqa-dev" "$SHARED/realtimeqa-dev"; do
-  if [ -f "$d/questions.jsonl" ] && [ -f "$d/articles.jsonl" ]; then RTQA="$d"; break; fi
-done
 if [ -z "$RTQA" ]; then
   echo "== realtimeqa: skipped: no realtimeqa-dev under $SHARED/data (set NEWSDESK_SHARED)"
 else

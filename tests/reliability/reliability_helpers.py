@@ -6,25 +6,23 @@ Nothing here stands in for Newsdesk code: the CLI, the app and the store are the
 
 from __future__ import annotations
 
-import json
-import os
 import random
-import socket
 import sqlite3
 import subprocess
 import sys
-import textwrap
-import time
-import urllib.request
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from ui_fixtures import (  # noqa: F401  (the app helpers, shared with the UI tests)
+    ROOT,
+    free_port,
+    start_app,
+)
+from ui_fixtures import RunningApp as App  # noqa: F401
+from ui_fixtures import app_env as cli_env
+
 SEED_FILE = ROOT / "corpus" / "articles" / "000_0777dc97777bf6e9.txt"
-APP_START_TIMEOUT_S = 300
 UI_MAX_FILE_MB = 2
 """The upload cap the shared app (the ``ui_app`` fixture) runs with (``NEWSDESK_MAX_FILE_MB``)."""
 
@@ -72,15 +70,6 @@ def write_corpus(folder: Path, n: int, *, seed: int = 7, sentences: int = 6,
 
 
 # --------------------------------------------------------------------------- the CLI
-
-
-def cli_env(home: Path, **extra: str) -> dict[str, str]:
-    """Environment for a CLI or app subprocess: offline, its own data folder, no LLM."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
-    env.update({"NEWSDESK_HOME": str(home), "HF_HUB_OFFLINE": "1", "NEWSDESK_LLM": "none",
-                "PYTHONUNBUFFERED": "1"})
-    env.update(extra)
-    return env
 
 
 def cli_cmd(home: Path, *args: str | bytes) -> list[str | bytes]:
@@ -202,145 +191,3 @@ def lexical_hits(desk: Any, word: str) -> set[str]:
     desk._sync_lexical()
     ids = [cid for cid, _ in desk.lexical.search(word, 10)]
     return {p.article_id for p in desk.store.get_passages(ids)}
-
-
-# --------------------------------------------------------------------------- the app
-
-
-def free_port() -> int:
-    """A TCP port that is free on 127.0.0.1 right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-AUDIT_SITECUSTOMIZE = textwrap.dedent("""
-    # Loaded at start-up through PYTHONPATH: logs every network use that is not loopback.
-    import json, os, sys
-
-    _LOG = os.environ.get("NEWSDESK_TEST_NET_LOG")
-    _LOCAL = ("127.", "::1", "localhost", "/")
-
-    def _newsdesk_net_audit(event, args):
-        if event in ("socket.connect", "socket.sendto"):
-            addr = args[1]
-        elif event == "socket.getaddrinfo":
-            addr = args[0]
-        else:
-            return
-        host = addr[0] if isinstance(addr, tuple) else addr
-        host = host.decode() if isinstance(host, bytes) else str(host)
-        if host in ("", "0.0.0.0", "::") or host.startswith(_LOCAL):
-            return
-        with open(_LOG, "a", encoding="utf-8") as f:
-            f.write(json.dumps([event, repr(addr)]) + "\\n")
-
-    if _LOG:
-        sys.addaudithook(_newsdesk_net_audit)
-        with open(_LOG + ".pids", "a", encoding="utf-8") as f:  # proof that the hook is on
-            f.write(f"{os.getpid()}\\n")
-""")
-
-
-@dataclass
-class App:
-    """A Newsdesk UI process started by a test."""
-
-    url: str
-    home: Path
-    log: Path
-    proc: subprocess.Popen[bytes]
-    net_log: Path | None = None
-    gradio_tmp: Path | None = None
-
-    def client(self, **kw: Any) -> Any:
-        """A fresh ``gradio_client.Client``."""
-        from gradio_client import Client
-
-        return Client(self.url, verbose=False, **kw)
-
-    def log_text(self) -> str:
-        """What the app printed so far."""
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
-
-    def net_events(self) -> list[list[str]]:
-        """Non-loopback network events the audit hook logged."""
-        if self.net_log is None or not self.net_log.exists():
-            return []
-        return [json.loads(ln) for ln in self.net_log.read_text().splitlines() if ln.strip()]
-
-    def audited_pids(self) -> set[int]:
-        """Processes that ran with the audit hook installed."""
-        f = Path(f"{self.net_log}.pids")
-        return {int(x) for x in f.read_text().split()} if f.exists() else set()
-
-    def stop(self) -> None:
-        """Stop the process."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-
-
-def start_app(base: Path, *, args: Sequence[str] = (), wait_for_articles: bool = True,
-              audit: bool = False, offline: bool = True, **env: str) -> App:
-    """Start ``python app.py`` on a free port with its data under ``base`` and wait for it.
-
-    Args:
-        base: A fresh folder: ``home/``, ``app.log``, ``gradio-tmp/`` go there.
-        args: Extra ``app.py`` arguments.
-        wait_for_articles: Wait until ``/list`` returns articles (the seed corpus is in).
-        audit: Log non-loopback network use to ``base/net.log`` (audit hook via sitecustomize).
-        offline: Set ``HF_HUB_OFFLINE=1`` (the network test leaves it unset).
-        env: Extra environment (``NEWSDESK_*``).
-    """
-    base.mkdir(parents=True, exist_ok=True)
-    port = int(env.pop("NEWSDESK_PORT", 0)) or free_port()
-    home = base / "home"
-    gtmp = base / "gradio-tmp"
-    e = cli_env(home, NEWSDESK_PORT=str(port), GRADIO_TEMP_DIR=str(gtmp), **env)
-    e.pop("GRADIO_SERVER_PORT", None)
-    e.pop("GRADIO_SERVER_NAME", None)
-    if not offline:
-        e.pop("HF_HUB_OFFLINE", None)
-        e.pop("TRANSFORMERS_OFFLINE", None)
-    net_log = None
-    if audit:
-        site = base / "site"
-        site.mkdir(exist_ok=True)
-        (site / "sitecustomize.py").write_text(AUDIT_SITECUSTOMIZE)
-        net_log = base / "net.log"
-        e["NEWSDESK_TEST_NET_LOG"] = str(net_log)
-        e["PYTHONPATH"] = os.pathsep.join([str(site), *filter(None, [e.get("PYTHONPATH")])])
-    log = base / "app.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), *args], cwd=ROOT, env=e,
-                                stdout=out, stderr=subprocess.STDOUT)
-    app = App(f"http://127.0.0.1:{port}/", home, log, proc, net_log, gtmp)
-    auth = None
-    if env.get("NEWSDESK_AUTH"):
-        user, _, pw = env["NEWSDESK_AUTH"].partition(":")
-        auth = (user, pw)
-    deadline = time.monotonic() + APP_START_TIMEOUT_S
-    client = None
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"app.py exited with {proc.returncode}:\n{app.log_text()[-3000:]}")
-        try:
-            if client is None:
-                with urllib.request.urlopen(app.url, timeout=5):
-                    pass
-                if not wait_for_articles:
-                    return app
-                client = app.client(auth=auth) if auth else app.client()
-            if client.predict(api_name="/list"):
-                return app
-        except Exception:
-            pass
-        time.sleep(1)
-    app.stop()
-    raise RuntimeError(f"app.py did not come up in {APP_START_TIMEOUT_S} s:\n"
-                       f"{app.log_text()[-3000:]}")

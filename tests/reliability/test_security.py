@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reliability_helpers import AUDIT_SITECUSTOMIZE, UI_MAX_FILE_MB, App, start_app
+from reliability_helpers import UI_MAX_FILE_MB, App, start_app
+from ui_fixtures import audited_env, net_events
 
 pytestmark = pytest.mark.slow
 
@@ -77,15 +78,12 @@ def test_the_ui_makes_no_network_connection(ui_app: App, tmp_path: Path):
 
 def test_the_audit_hook_does_log_a_connection(tmp_path: Path):
     """The same sitecustomize, in a process that tries a non-loopback address: it is logged."""
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "sitecustomize.py").write_text(AUDIT_SITECUSTOMIZE)
-    log = tmp_path / "net.log"
     code = ("import socket\ns = socket.socket()\ns.settimeout(0.2)\n"
             "try:\n    s.connect(('192.0.2.1', 9))\nexcept OSError:\n    pass\n")
-    env = {**os.environ, "PYTHONPATH": str(site), "NEWSDESK_TEST_NET_LOG": str(log)}
+    env = dict(os.environ)
+    log = audited_env(env, tmp_path)
     subprocess.run([sys.executable, "-c", code], env=env, timeout=60, check=True)
-    events = [json.loads(x) for x in log.read_text().splitlines()]
+    events = net_events(log)
     assert events and events[0][0] == "socket.connect" and "192.0.2.1" in events[0][1]
 
 
