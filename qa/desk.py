@@ -301,7 +301,7 @@ class NewsDesk:
             scope = attempt
             filters = Filters(since=scope.since, until=scope.until, sources=tuple(sources or ()))
             passages = search.run(scope.query, k or self.settings.k, filters,
-                                         recency=scope.recency, timings=timings)
+                                  recency=scope.recency, timings=timings)
             t = time.perf_counter()
             if scope.relaxed is not None:
                 # a date read from the question may date the event, not the article: when

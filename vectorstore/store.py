@@ -1,6 +1,6 @@
 """The Chroma vector store: the only module that imports ``chromadb``.
 
-Three collections hold everything, so embedded and server mode behave the same:
+Four collections hold everything, so embedded and server mode behave the same:
 
 * ``newsdesk_chunks``: one record per chunk: its vector and metadata (its text,
   article id, title, url, source, published date, offsets, sentence offsets,
