@@ -99,7 +99,8 @@ def build(home: Path, n_chunks: int, backend: str, seed: int = 0, log: bool = Tr
                 a2, cs2 = art, cs
             else:
                 a2 = replace(art, id=f"{art.id}#copy{rep}", title=f"{art.title} ({rep})")
-                cs2 = [replace(c, article_id=a2.id, text=_perturb(c.text, rng, by_len)) for c in cs]
+                cs2 = [replace(c, article_id=a2.id, text=_perturb(c.text, rng, by_len), token_ids=())
+                       for c in cs]
                 v = v + rng.normal(0.0, 0.3 / np.sqrt(dim), size=v.shape).astype(np.float32)
                 v = v / np.linalg.norm(v, axis=1, keepdims=True)
             th = normalised_hash(a2.text) + (f"#{rep}" if rep else "")

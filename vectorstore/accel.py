@@ -235,7 +235,15 @@ class OnnxEncoder:
         self._pool: Any = None
         self._run = (self._openvino if kw["runtime"] == "openvino" else self._onnxruntime)(
             kw["onnx_path"])
-        self.dim = int(self.encode(["dimension probe"]).shape[1])
+        # Ids from the chunker can skip tokenizing when the special tokens are one before
+        # and one after the text (BERT's [CLS] ... [SEP]): checked on a probe text.
+        probe = "dimension probe"
+        around = self.tokenizer.encode("").ids
+        bare = self.tokenizer.encode(probe, add_special_tokens=False).ids
+        self._prefix, self._suffix = around[:1], around[1:]
+        self.takes_ids = (len(around) == 2 and
+                          self.tokenizer.encode(probe).ids == self._prefix + bare + self._suffix)
+        self.dim = int(self.encode([probe]).shape[1])
 
     def _onnxruntime(self, path: str) -> Any:
         import onnxruntime as ort
@@ -290,9 +298,26 @@ class OnnxEncoder:
         if not texts:
             return np.zeros((0, getattr(self, "dim", 0)), dtype=np.float32)
         encs = getattr(self.tokenizer, "encode_batch_fast", self.tokenizer.encode_batch)(list(texts))
+        return self._encode([e.ids for e in encs], batch_size)
+
+    def encode_ids(self, token_ids: Sequence[Sequence[int]], batch_size: int = 32) -> np.ndarray:
+        """Like :meth:`encode`, from each text's word-piece ids without special tokens.
+
+        The ids are truncated and wrapped in the special tokens as the tokenizer would,
+        so a text gets the same vector either way (when :attr:`takes_ids` is true).
+        """
+        if not self.takes_ids:
+            raise ConfigError("this tokenizer's special tokens are not [CLS] text [SEP]: embed texts")
+        if not token_ids:
+            return np.zeros((0, getattr(self, "dim", 0)), dtype=np.float32)
+        room = self.max_length - len(self._prefix) - len(self._suffix)
+        return self._encode([[*self._prefix, *ids[:room], *self._suffix] for ids in token_ids],
+                            batch_size)
+
+    def _encode(self, id_lists: Sequence[Sequence[int]], batch_size: int) -> np.ndarray:
         if self.backend in INT8_BACKENDS:
-            return self._encode_one_by_one(encs)
-        lengths = np.fromiter((len(e.ids) for e in encs), dtype=np.int64, count=len(encs))
+            return self._encode_one_by_one(id_lists)
+        lengths = np.fromiter((len(x) for x in id_lists), dtype=np.int64, count=len(id_lists))
         order = np.argsort(-lengths, kind="stable")
         out: np.ndarray | None = None
         for b in range(0, len(order), batch_size):
@@ -302,19 +327,19 @@ class OnnxEncoder:
             mask = np.zeros((len(idx), width), dtype=np.int64)
             for row, i in enumerate(idx):
                 n = int(lengths[i])
-                ids[row, :n] = encs[i].ids
+                ids[row, :n] = id_lists[i]
                 mask[row, :n] = 1
             vecs = self._run(ids, mask)
             if out is None:
-                out = np.empty((len(texts), vecs.shape[1]), dtype=np.float32)
+                out = np.empty((len(id_lists), vecs.shape[1]), dtype=np.float32)
             out[idx] = vecs
         assert out is not None
         return out
 
-    def _encode_one_by_one(self, encs: Sequence[Any]) -> np.ndarray:
+    def _encode_one_by_one(self, encs: Sequence[Sequence[int]]) -> np.ndarray:
         """Run each tokenized text alone, ``threads`` at a time (ONNX Runtime releases the GIL)."""
-        def one(e: Any) -> np.ndarray:
-            ids = np.asarray([e.ids], dtype=np.int64)
+        def one(e: Sequence[int]) -> np.ndarray:
+            ids = np.asarray([e], dtype=np.int64)
             return self._run(ids, np.ones_like(ids))[0]
 
         if len(encs) == 1 or self.threads == 1:
@@ -326,7 +351,7 @@ class OnnxEncoder:
 
                     self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="newsdesk-enc")
         # Longest first, so the last runs to finish are short ones.
-        order = sorted(range(len(encs)), key=lambda i: -len(encs[i].ids))
+        order = sorted(range(len(encs)), key=lambda i: -len(encs[i]))
         vecs = list(self._pool.map(lambda i: one(encs[i]), order))
         out = np.empty((len(encs), vecs[0].shape[0]), dtype=np.float32)
         out[np.asarray(order)] = np.stack(vecs)

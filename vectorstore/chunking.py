@@ -283,6 +283,7 @@ class _Units:
     para_end: list[int]  # index one past the last unit of this unit's paragraph
     sentence: list[int]  # index of the sentence the unit belongs to
     whole: list[bool]  # the unit is a whole sentence (may be used for overlap)
+    ids: list[list[int] | None]  # its word-piece ids, when the counter gives them
 
 
 class Chunker:
@@ -348,19 +349,37 @@ class Chunker:
                 else:
                     sentences.append(rel)
             chunks.append(Chunk(article.id, index, text[start:end], start, end, n,
-                                tuple(sentences)))
+                                tuple(sentences), self._chunk_ids(units, a, b, n)))
         return chunks
+
+    def _chunk_ids(self, units: _Units, a: int, b: int, n: int) -> tuple[int, ...]:
+        """The chunk's word-piece ids, joined from its units' when that is exact, else ``()``.
+
+        Exact for an additive counter (see :meth:`_verify`) when every unit is a whole
+        sentence with ids and the units are separated by whitespace.
+        """
+        if not getattr(self.count_tokens, "additive", False):
+            return ()
+        parts = units.ids[a:b]
+        if any(p is None for p in parts) or any(units.ends[u] >= units.starts[u + 1]
+                                                for u in range(a, b - 1)):
+            return ()
+        out = tuple(t for p in parts for t in p)  # type: ignore[union-attr]
+        return out if len(out) == n else ()
 
     # -- units -------------------------------------------------------------------------
 
     def _units(self, text: str, paragraphs: list[list[Span]]) -> _Units:
         """Count every sentence (one batch) and split those over the limit."""
         flat = [s for para in paragraphs for s in para]
-        counts = self.count_tokens([text[s:e] for s, e in flat])
+        sentences = [text[s:e] for s, e in flat]
+        ids_of = getattr(self.count_tokens, "ids", None)
+        ids: list[list[int]] | None = ids_of(sentences) if ids_of is not None else None
+        counts = [len(x) for x in ids] if ids is not None else self.count_tokens(sentences)
         long = [i for i, n in enumerate(counts) if n > self.limit]
         pieces = self._fit(text, [flat[i] for i in long], [counts[i] for i in long])
         pieces_of = dict(zip(long, pieces, strict=True))
-        units = _Units([], [], [], [], [], [])
+        units = _Units([], [], [], [], [], [], [])
         i = 0
         for para in paragraphs:
             for _ in para:
@@ -371,6 +390,7 @@ class Chunker:
                     units.counts.append(n)
                     units.sentence.append(i)
                     units.whole.append(len(parts) == 1)
+                    units.ids.append(ids[i] if ids is not None and len(parts) == 1 else None)
                 i += 1
             units.para_end.extend([len(units.starts)] * (len(units.starts) - len(units.para_end)))
         return units

@@ -84,10 +84,17 @@ def token_counter(model: str = DEFAULT_MODEL) -> Callable[[Sequence[str]], list[
                 return []
             return [len(e) for e in encode(list(texts), add_special_tokens=False)]
 
-        # A tokenizer that splits on whitespace before anything else counts "A B" as
-        # "A" plus "B": the chunker then adds sentence counts instead of re-counting chunks.
+        def token_ids(texts: Sequence[str]) -> list[list[int]]:
+            if not texts:
+                return []
+            return [e.ids for e in encode(list(texts), add_special_tokens=False)]
+
+        # A tokenizer that splits on whitespace before anything else tokenizes "A B" as
+        # "A" then "B": the chunker adds up its sentences' counts (and word-piece ids)
+        # instead of tokenizing every chunk again, and the encoder takes those ids.
         pre = type(getattr(tok, "pre_tokenizer", None)).__name__
         count_fast.additive = pre in _WHITESPACE_PRE_TOKENIZERS  # type: ignore[attr-defined]
+        count_fast.ids = token_ids  # type: ignore[attr-defined]
         return count_fast
 
     def count(texts: Sequence[str]) -> list[int]:  # pragma: no cover - see _tokenizer
@@ -229,16 +236,25 @@ class Embedder:
         n = self.model_name
         return DEFAULT_MODEL if n in {"", f"sentence-transformers/{DEFAULT_MODEL}"} else n
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
+    def embed(self, texts: Sequence[str],
+              token_ids: Sequence[Sequence[int]] | None = None) -> np.ndarray:
         """Embed ``texts`` as an ``(n, dim)`` float32 array of unit vectors.
 
         Texts are sorted by length before batching, so batches hold similar
         lengths and little padding; the result is in input order.
+
+        Args:
+            texts: The texts.
+            token_ids: Optionally, each text's word-piece ids without special tokens (as
+                the chunker found them): the ONNX encoders then skip tokenizing; the vectors
+                are the same. Ignored by the torch backend.
         """
         if len(texts) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self.model
         if not hasattr(model, "get_embedding_dimension"):  # an ONNX encoder: sorts by itself
+            if token_ids is not None and getattr(model, "takes_ids", False):
+                return model.encode_ids(token_ids, batch_size=self.batch_size)
             return model.encode(texts, batch_size=self.batch_size)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
         sorted_texts = [texts[i] for i in order]

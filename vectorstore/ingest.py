@@ -340,13 +340,16 @@ class Ingestor:
         if batch.found:
             self._cache.update(batch.found)
         all_hashes = [h for p in batch.items for h in p.hashes]
-        to_embed: dict[str, str] = {}
+        to_embed: dict[str, Chunk] = {}
         for p in batch.items:
             for c, h in zip(p.chunks, p.hashes, strict=True):
                 if h not in self._cache:
-                    to_embed.setdefault(h, c.text)
+                    to_embed.setdefault(h, c)
         if to_embed:
-            vecs = self.embedder.embed(list(to_embed.values()))
+            chunks = list(to_embed.values())
+            ids = [c.token_ids for c in chunks]  # the chunker's word-pieces: no re-tokenizing
+            vecs = self.embedder.embed([c.text for c in chunks],
+                                       token_ids=ids if all(ids) else None)
             for h, v in zip(to_embed, vecs, strict=True):
                 self._cache[h] = v
         rep.embedded += len(to_embed)

@@ -52,6 +52,9 @@ class Chunk:
     end: int
     n_tokens: int = 0
     sentences: tuple[tuple[int, int], ...] = ()
+    #: The text's word-pieces (no special tokens) when the chunker has them; the encoder
+    #: then skips tokenizing. Not stored, not compared.
+    token_ids: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def id(self) -> str:

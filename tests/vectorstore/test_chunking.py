@@ -158,6 +158,11 @@ def check_chunks(text: str, chunks: list[Chunk], counter: Counter, max_tokens: i
     assert [c.index for c in chunks] == list(range(len(chunks)))
     assert {c.article_id for c in chunks} == {"t"}
     assert counter([c.text for c in chunks]) == [c.n_tokens for c in chunks]
+    ids_of = getattr(counter, "ids", None)
+    with_ids = [c for c in chunks if c.token_ids]
+    if with_ids:  # word-pieces joined from the sentences' are the chunk text's own
+        assert ids_of is not None
+        assert [list(c.token_ids) for c in with_ids] == ids_of([c.text for c in with_ids])
     whole = set(split_sentences(text))
     for c in chunks:
         assert c.text == text[c.start:c.end]
@@ -404,6 +409,11 @@ def test_additive_counter_counts_sentences_only(seed_text: str, count: Counter) 
     text = seed_text * 3
     chunks = Chunker(200, 32, counting).run(Article(id="t", text=text))
     assert len(chunks) > 3 and len(calls) == 1  # the sentences, once
+    check_chunks(text, chunks, count, 200, 32)
+    # The model's counter also gives the word-piece ids: every chunk of the seed carries its
+    # own, so ingest does not tokenize them again for the encoder.
+    chunks = Chunker(200, 32, count).run(Article(id="t", text=text))
+    assert all(c.token_ids for c in chunks)
     check_chunks(text, chunks, count, 200, 32)
     calls.clear()
     text = "Before. " + "x" * 3000 + " after."  # pieces of one word are not whitespace-joined

@@ -97,15 +97,17 @@ def test_desk_records_backend_and_reindex_switches_it(tmp_path):
 
 
 class CountingEmbedder(Embedder):
-    """The real encoder, counting the texts it is asked to embed."""
+    """The real encoder, counting the texts it is asked to embed (and those given as ids)."""
 
     def __init__(self) -> None:
         super().__init__(backend="onnx-int8", device="cpu")
         self.texts: list[str] = []
+        self.with_ids = 0
 
-    def embed(self, texts):  # type: ignore[no-untyped-def]
+    def embed(self, texts, token_ids=None):  # type: ignore[no-untyped-def]
         self.texts += list(texts)
-        return super().embed(texts)
+        self.with_ids += len(texts) if token_ids is not None else 0
+        return super().embed(texts, token_ids)
 
 
 def _articles(n: int) -> list[Article]:
@@ -127,6 +129,7 @@ def test_pipeline_never_embeds_a_text_twice(tmp_path):
     rep = Ingestor(store, emb, chunker).ingest_articles(arts)
     assert rep.added == 30 and rep.failed == 0
     assert len(emb.texts) == len(set(emb.texts)) == rep.embedded
+    assert emb.with_ids == rep.embedded  # the chunker's word-pieces, not tokenized again
     assert rep.embedded + rep.reused == rep.chunks == store.count_chunks()
     assert rep.reused > 0  # the shared paragraphs' chunks were embedded once
     # a new ingestor (empty memory cache) finds every vector in the store
@@ -175,3 +178,14 @@ def test_pipeline_reads_store_records_in_groups_not_per_article(tmp_path, monkey
     assert single == []  # new articles: none found in the group reads, none read again
     assert Ingestor(store, emb, chunker).ingest_articles(arts).unchanged == 30
     assert single == []
+
+
+@pytest.mark.parametrize("backend", ["onnx-int8", "onnx"])
+def test_vectors_from_the_chunkers_ids_are_the_vectors_of_the_texts(backend):
+    """Skipping the tokenizer changes nothing: the same ids, wrapped and truncated alike."""
+    emb = Embedder(backend=backend, device="cpu")
+    count = token_counter()
+    texts = [STORY, STORM, "Émigrés' café — «quotes», 日本語", "word " * 400]  # the last truncated
+    ids = count.ids(texts)  # type: ignore[attr-defined]
+    assert len(ids[-1]) > 256
+    assert np.array_equal(emb.embed(texts, token_ids=ids), emb.embed(texts))
