@@ -10,7 +10,8 @@ For each size (chunks) a store is built once (see :mod:`bench.synth`) under
 * with ``--server``: ``newsdesk`` again against a ``chroma run`` server on 127.0.0.1 serving
   the same store (started and stopped by the benchmark).
 
-Usage: ``python -m bench.latency [--sizes 1000,10000,100000] [--queries 200] [--server]``.
+Usage: ``python -m bench.latency [--sizes 1000,10000,100000,1000000] [--queries 200]``.
+The stores are built once and reused (the 1M one takes about an hour of Chroma writes here).
 """
 
 from __future__ import annotations
@@ -168,7 +169,7 @@ def bm25_at(n_docs: int, n_queries: int = 200) -> dict[str, Any]:
 
     The index is the BBC chunks' BM25 matrix replicated (each copy a block of new chunk
     ids), so the posting lists are as long as at that size; built in numpy in seconds,
-    where tokenizing and writing that many chunks to Chroma takes hours on 2 cores.
+    where tokenizing and writing that many chunks to Chroma takes an hour on 2 cores.
     """
     import tempfile
 
@@ -230,7 +231,7 @@ def bm25_at(n_docs: int, n_queries: int = 200) -> dict[str, Any]:
                 "search_p99_ms": round(percentile(lat, 99), 1), "rss_mb": round(peak_rss_mb(), 0)}
 
 
-def run(sizes: Sequence[int] = (1000, 10_000, 100_000), n_queries: int = 200,
+def run(sizes: Sequence[int] = (1000, 10_000, 100_000, 1_000_000), n_queries: int = 200,
         server: bool = True, langchain: bool = True, backend: str = "",
         bm25_sizes: Sequence[int] = (1_000_000,)) -> dict[str, Any]:
     """Build the stores, probe each system; print the table and write ``bench/out/latency.json``."""
@@ -313,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(probe(a.system, a.home, a.chroma_url, qs, a.t0)), flush=True)
         return 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--sizes", default="1000,10000,100000,1000000")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--no-server", action="store_true")
     ap.add_argument("--no-langchain", action="store_true")

@@ -34,14 +34,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="comma-separated subset of ingest, backends, chunks, latency (the "
                          "report adds the others' latest results from bench/out/)")
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    ap.add_argument("--sizes", default="", help="latency store sizes, e.g. 1000,10000,100000")
+    ap.add_argument("--sizes", default="", help="latency store sizes (default 1000,10000,100000,1000000)")
     ap.add_argument("--readme", action="store_true", help="write the tables into bench/README.md")
     a = ap.parse_args(argv)
     from bench import ingest, latency, quality
 
     q = a.quick
     sizes = [int(x) for x in a.sizes.split(",") if x] or \
-        ([1000, 10_000] if q else [1000, 10_000, 100_000])
+        ([1000, 10_000] if q else [1000, 10_000, 100_000, 1_000_000])
     jobs: dict[str, Callable[[], dict[str, Any]]] = {
         "ingest": lambda: ingest.run(100 if q else 400, 2 if q else 3, a.device),
         "backends": lambda: quality.run_backends(20 if q else 50, 2 if q else 3),
