@@ -128,24 +128,23 @@ def write_json(name: str, data: dict[str, Any]) -> Path:
     return p
 
 
-def rss_mb(pid: int | None = None) -> float:
-    """Resident memory of a process (this one by default), in MB."""
-    f = Path(f"/proc/{pid or 'self'}/status")
+def _status_mb(field: str, pid: int | None) -> float:
+    """A memory line of ``/proc/<pid>/status`` (this process by default), in MB; 0 if absent."""
     try:
-        m = re.search(r"VmRSS:\s*(\d+)", f.read_text())
+        m = re.search(rf"{field}:\s*(\d+)", Path(f"/proc/{pid or 'self'}/status").read_text())
         return int(m.group(1)) / 1024 if m else 0.0
     except OSError:
         return 0.0
+
+
+def rss_mb(pid: int | None = None) -> float:
+    """Resident memory of a process (this one by default), in MB."""
+    return _status_mb("VmRSS", pid)
 
 
 def peak_rss_mb(pid: int | None = None) -> float:
     """Peak resident memory (VmHWM) of a process, in MB."""
-    f = Path(f"/proc/{pid or 'self'}/status")
-    try:
-        m = re.search(r"VmHWM:\s*(\d+)", f.read_text())
-        return int(m.group(1)) / 1024 if m else 0.0
-    except OSError:
-        return 0.0
+    return _status_mb("VmHWM", pid)
 
 
 def rtqa(n_questions: int | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
