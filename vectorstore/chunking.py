@@ -285,6 +285,11 @@ class _Units:
     whole: list[bool]  # the unit is a whole sentence (may be used for overlap)
     ids: list[list[int] | None]  # its word-piece ids, when the counter gives them
 
+    def spaced(self, a: int, b: int) -> bool:
+        """Whether units ``a`` to ``b - 1`` are separated by whitespace (so an additive
+        counter counts their joined text as the sum of their counts)."""
+        return all(self.ends[u] < self.starts[u + 1] for u in range(a, b - 1))
+
 
 class Chunker:
     """Packs an article's sentences into chunks of at most ``max_tokens`` word-pieces.
@@ -361,8 +366,7 @@ class Chunker:
         if not getattr(self.count_tokens, "additive", False):
             return ()
         parts = units.ids[a:b]
-        if any(p is None for p in parts) or any(units.ends[u] >= units.starts[u + 1]
-                                                for u in range(a, b - 1)):
+        if any(p is None for p in parts) or not units.spaced(a, b):
             return ()
         out = tuple(t for p in parts for t in p)  # type: ignore[union-attr]
         return out if len(out) == n else ()
@@ -513,8 +517,7 @@ class Chunker:
             pending = []
             for a, own, b in plan:
                 n = sum(units.counts[a:b])
-                if n <= self.limit and all(units.ends[u] < units.starts[u + 1]
-                                           for u in range(a, b - 1)):
+                if n <= self.limit and units.spaced(a, b):
                     done.append((a, b, n))
                 else:
                     pending.append((a, own, b))
