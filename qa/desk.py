@@ -161,7 +161,7 @@ class NewsDesk:
                 self._lexical_loaded = True
                 if self.lexical.load() == rev:
                     return
-            self.lexical.build(self.store.iter_chunks(), rev)
+            self.lexical.sync(self.store, rev)
 
     # -- library --------------------------------------------------------------------------
 

@@ -194,9 +194,9 @@ class Ingestor:
         return rep
 
     def refresh_lexical(self) -> None:
-        """Rebuild the BM25 index from the store."""
+        """Bring the BM25 index up to the store's revision (see :meth:`LexicalIndex.sync`)."""
         if self.lexical is not None:
-            self.lexical.build(self.store.iter_chunks(), self.store.revision())
+            self.lexical.sync(self.store)
 
     # -- the pipeline ---------------------------------------------------------------------
 

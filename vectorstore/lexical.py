@@ -1,4 +1,10 @@
-"""BM25 over chunk texts, saved beside the store and rebuilt when the store's revision moves."""
+"""BM25 over chunk texts, saved beside the store and kept in step with the store's revision.
+
+The index keeps each chunk's term counts beside the BM25 scores, so a change to a few
+articles is applied by dropping their chunks' rows and adding the new ones, then
+re-scoring from the counts with numpy: no other chunk is read back from the store or
+tokenized again. Scores are exactly those of ``bm25s`` (method ``lucene``, k1 1.5, b 0.75).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +13,20 @@ import json
 import shutil
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from vectorstore.hashing import short_hash
 
-_FORMAT = 1
+_FORMAT = 2  # 2 adds the term counts (counts/*.npy) that incremental updates start from
+_READABLE = frozenset({1, 2})  # format 1 still searches; its first update is a full build
 _PRETOKENIZED_MAX = 100_000
+K1, B = 1.5, 0.75  # bm25s's defaults
+_COUNT_FILES = ("indptr", "terms", "counts")
 
 # Stemmed tokens of chunk texts tokenized ahead of an index build (ingest does it while
 # the encoder runs), by sha1 of the text; a build takes what it finds and clears them.
@@ -65,6 +74,104 @@ def pretokenize(texts: Sequence[str]) -> None:
             _PRETOKENIZED[keys[i]] = t
 
 
+class TermCounts:
+    """Each chunk's distinct terms and their counts, as CSR rows (chunk i: ``indptr[i]:indptr[i+1]``)."""
+
+    def __init__(self, indptr: np.ndarray, terms: np.ndarray, counts: np.ndarray) -> None:
+        self.indptr, self.terms, self.counts = indptr, terms, counts
+
+    @classmethod
+    def of(cls, docs: Sequence[Sequence[str]], vocab: dict[str, int]) -> TermCounts:
+        """Count the tokens of each doc, adding unseen tokens to ``vocab``."""
+        lens = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+        flat = np.fromiter((vocab.setdefault(t, len(vocab)) for d in docs for t in d),
+                           dtype=np.int64, count=int(lens.sum()))
+        doc = np.repeat(np.arange(len(docs), dtype=np.int64), lens)
+        key = np.unique(doc * max(len(vocab), 1) + flat, return_counts=True)
+        keys, counts = key
+        rows = keys // max(len(vocab), 1)
+        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=len(docs)), out=indptr[1:])
+        return cls(indptr, (keys % max(len(vocab), 1)).astype(np.int32),
+                   counts.astype(np.int32))
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    def take(self, keep: np.ndarray) -> TermCounts:
+        """The rows where ``keep`` is true, in order."""
+        per_row = np.diff(self.indptr)
+        sel = np.repeat(keep, per_row)
+        indptr = np.zeros(int(keep.sum()) + 1, dtype=np.int64)
+        np.cumsum(per_row[keep], out=indptr[1:])
+        return TermCounts(indptr, np.asarray(self.terms[sel]), np.asarray(self.counts[sel]))
+
+    def concat(self, other: TermCounts) -> TermCounts:
+        """These rows, then ``other``'s."""
+        return TermCounts(np.concatenate([self.indptr, other.indptr[1:] + self.indptr[-1]]),
+                          np.concatenate([self.terms, other.terms]),
+                          np.concatenate([self.counts, other.counts]))
+
+    def bm25(self, n_terms: int) -> dict[str, Any]:
+        """The BM25 score matrix in ``bm25s``'s layout (CSC: one column of chunks per term)."""
+        n = len(self)
+        per_row = np.diff(self.indptr)
+        rows = np.repeat(np.arange(n, dtype=np.int32), per_row)
+        tf = self.counts.astype(np.float64)
+        doc_len = np.bincount(rows, weights=tf, minlength=n) if n else np.zeros(0)
+        avg = float(doc_len.mean()) if n else 1.0
+        df = np.bincount(self.terms, minlength=n_terms).astype(np.float64)
+        idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+        norm = K1 * ((1 - B) + B * doc_len / (avg or 1.0))
+        score = (idf[self.terms] * (tf / (norm[rows] + tf))).astype(np.float32)
+        from scipy.sparse import csr_matrix  # CSR -> CSC is a linear-time C transpose
+
+        csc = csr_matrix((score, self.terms, self.indptr), shape=(n, n_terms)).tocsc()
+        return {"data": csc.data, "indices": csc.indices, "indptr": csc.indptr, "num_docs": n}
+
+
+class ChunkSource(Protocol):
+    """What :meth:`LexicalIndex.sync` reads from a store (``vectorstore.store.Store``)."""
+
+    def revision(self) -> int: ...  # noqa: D102
+    def count_chunks(self) -> int: ...  # noqa: D102
+    def changed_articles(self, since: int, until: int) -> set[str] | None: ...  # noqa: D102
+    def chunks_of(self, article_ids: Collection[str]) -> Iterable[  # noqa: D102
+        tuple[list[str], list[str], list[dict[str, Any]]]]: ...
+    def iter_chunks(self) -> Iterable[  # noqa: D102
+        tuple[list[str], list[str], list[dict[str, Any]]]]: ...
+
+
+def _collect(rows: Iterable[tuple[list[str], list[str], list[dict[str, Any]]]]
+             ) -> tuple[list[str], list[str], list[int], list[str], list[str]]:
+    """Ids, texts, days, sources and article ids of ``(ids, texts, metadatas)`` batches."""
+    ids: list[str] = []
+    texts: list[str] = []
+    days: list[int] = []
+    srcs: list[str] = []
+    arts: list[str] = []
+    for b_ids, b_texts, b_metas in rows:
+        ids += b_ids
+        texts += b_texts
+        for m in b_metas:
+            days.append(int(m.get("day", -1)) if m.get("day") is not None else -1)
+            srcs.append(str(m.get("source", "")))
+            arts.append(str(m.get("article_id", "")))
+    return ids, texts, days, srcs, arts
+
+
+def _bm25_of(counts: TermCounts, vocab: dict[str, int]) -> Any:
+    """A ``bm25s.BM25`` searching ``counts`` (built with numpy, not bm25s's per-chunk loop)."""
+    import bm25s
+
+    bm = bm25s.BM25(k1=K1, b=B)
+    bm.scores = counts.bm25(len(vocab))
+    bm.vocab_dict = dict(vocab)
+    bm.unique_token_ids_set = set(vocab.values())
+    bm.nonoccurrence_array = None
+    return bm
+
+
 class LexicalIndex:
     """A BM25 (bm25s) index over every chunk, with per-chunk date/source/article for filters.
 
@@ -98,50 +205,99 @@ class LexicalIndex:
     def build(self, rows: Iterable[tuple[list[str], list[str], list[dict[str, Any]]]],
               revision: int) -> None:
         """Index ``(ids, texts, metadatas)`` batches and save the result for ``revision``."""
-        import bm25s
-
-        ids: list[str] = []
-        texts: list[str] = []
-        days: list[int] = []
-        srcs: list[str] = []
-        arts: list[str] = []
-        for b_ids, b_texts, b_metas in rows:
-            ids += b_ids
-            texts += b_texts
-            for m in b_metas:
-                days.append(int(m.get("day", -1)) if m.get("day") is not None else -1)
-                srcs.append(str(m.get("source", "")))
-                arts.append(str(m.get("article_id", "")))
+        ids, texts, days, srcs, arts = _collect(rows)
         with self._lock:
-            if ids:
-                if self._stem is None:
-                    self._stem = _stemmer()
-                keys = [_key(t) for t in texts]
-                with _PRE_LOCK:  # what ingest tokenized already; the rest now
-                    ready = [_PRETOKENIZED.get(k) for k in keys]
-                    _PRETOKENIZED.clear()
-                todo = [i for i, r in enumerate(ready) if r is None]
-                for i, toks in zip(todo, _tokens([texts[i] for i in todo], self._stem),
-                                   strict=True):
-                    ready[i] = toks
-                tokens = [r or [] for r in ready]
-                # only stop words: nothing to index
-                bm = bm25s.BM25() if any(tokens) else None
-                if bm is not None:
-                    bm.index(tokens, show_progress=False)
-            else:
-                bm = None
-            self._bm25 = bm
-            self._ids = ids
-            self._days = np.asarray(days, dtype=np.int32)
-            self._sources = {s: i for i, s in enumerate(dict.fromkeys(srcs))}
-            self._articles = {a: i for i, a in enumerate(dict.fromkeys(arts))}
-            self._source_codes = np.asarray([self._sources[s] for s in srcs], dtype=np.int32)
-            self._article_codes = np.asarray([self._articles[a] for a in arts], dtype=np.int32)
-            self.revision = revision
-            self._save()
+            vocab: dict[str, int] = {}
+            counts = TermCounts.of(self._tokenize(texts), vocab)
+            self._install(ids, np.asarray(days, dtype=np.int32), srcs, arts, counts, vocab,
+                          revision)
 
-    def _save(self) -> None:
+    def update(self, articles: Collection[str],
+               rows: Iterable[tuple[list[str], list[str], list[dict[str, Any]]]],
+               revision: int) -> bool:
+        """Replace the chunks of ``articles`` by ``rows`` (their chunks now) and save for ``revision``.
+
+        Only the new chunks are tokenized; the rest are re-scored from their saved term
+        counts. Returns ``False``, changing nothing, when there are no counts to start from
+        (an index saved by an older version): rebuild it then.
+        """
+        ids, texts, days, srcs, arts = _collect(rows)
+        with self._lock:
+            counts = self._saved_counts()
+            if counts is None:
+                return False
+            vocab = dict(self._bm25.vocab_dict) if self._bm25 is not None else {}
+            keep = ~np.isin(self._article_codes,
+                            [self._articles[a] for a in articles if a in self._articles])
+            src_names, art_names = list(self._sources), list(self._articles)
+            added = TermCounts.of(self._tokenize(texts), vocab)
+            self._install(
+                [self._ids[i] for i in np.flatnonzero(keep)] + ids,
+                np.concatenate([self._days[keep], np.asarray(days, dtype=np.int32)]),
+                [src_names[c] for c in self._source_codes[keep]] + srcs,
+                [art_names[c] for c in self._article_codes[keep]] + arts,
+                counts.take(keep).concat(added), vocab, revision)
+        return True
+
+    def sync(self, store: ChunkSource, revision: int | None = None) -> None:
+        """Bring the index to the store's revision (``revision``, or read it now).
+
+        When the store can tell which articles changed since the index's revision (the
+        writes were made through this process's store), only their chunks are read and
+        re-indexed; otherwise, or when the chunk count then disagrees, the index is rebuilt
+        from every chunk.
+        """
+        rev = store.revision() if revision is None else revision
+        with self._lock:
+            if self.revision == rev:
+                return
+            changed = store.changed_articles(self.revision, rev) if self.revision >= 0 else None
+            if (changed is not None and self.update(changed, store.chunks_of(changed), rev)
+                    and len(self) == store.count_chunks()):
+                return
+            self.build(store.iter_chunks(), rev)
+
+    def _tokenize(self, texts: Sequence[str]) -> list[list[str]]:
+        """BM25 tokens of ``texts``: what ingest tokenized already, the rest now."""
+        if not texts:
+            return []
+        if self._stem is None:
+            self._stem = _stemmer()
+        keys = [_key(t) for t in texts]
+        with _PRE_LOCK:
+            ready = [_PRETOKENIZED.get(k) for k in keys]
+            _PRETOKENIZED.clear()
+        todo = [i for i, r in enumerate(ready) if r is None]
+        for i, toks in zip(todo, _tokens([texts[i] for i in todo], self._stem), strict=True):
+            ready[i] = toks
+        return [r or [] for r in ready]
+
+    def _install(self, ids: list[str], days: np.ndarray, srcs: list[str], arts: list[str],
+                 counts: TermCounts, vocab: dict[str, int], revision: int) -> None:
+        # No term at all (only stop words, or no chunk): nothing to search.
+        self._bm25 = _bm25_of(counts, vocab) if vocab and len(counts.terms) else None
+        self._ids = ids
+        self._days = days
+        self._sources = {s: i for i, s in enumerate(dict.fromkeys(srcs))}
+        self._articles = {a: i for i, a in enumerate(dict.fromkeys(arts))}
+        self._source_codes = np.asarray([self._sources[s] for s in srcs], dtype=np.int32)
+        self._article_codes = np.asarray([self._articles[a] for a in arts], dtype=np.int32)
+        self.revision = revision
+        self._save(counts)
+
+    def _saved_counts(self) -> TermCounts | None:
+        """The term counts saved with this revision (memory-mapped), or ``None``."""
+        folder = self.folder / "counts"
+        try:
+            if int((folder / "revision").read_text()) != self.revision:
+                return None  # another process saved a newer index since this one loaded
+            arrays = [np.load(folder / f"{n}.npy", mmap_mode="r") for n in _COUNT_FILES]
+        except (OSError, ValueError):
+            return None
+        counts = TermCounts(*arrays)
+        return counts if len(counts) == len(self._ids) else None
+
+    def _save(self, counts: TermCounts) -> None:
         tmp = self.folder.with_name(self.folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True, exist_ok=True)
@@ -149,6 +305,11 @@ class LexicalIndex:
             self._bm25.save(str(tmp / "bm25"), show_progress=False)
         np.savez(tmp / "fields.npz", days=self._days, sources=self._source_codes,
                  articles=self._article_codes)
+        (tmp / "counts").mkdir()
+        for name, arr in zip(_COUNT_FILES, (counts.indptr, counts.terms, counts.counts),
+                             strict=True):
+            np.save(tmp / "counts" / f"{name}.npy", arr)
+        (tmp / "counts" / "revision").write_text(str(self.revision))
         (tmp / "meta.json").write_text(json.dumps({
             "format": _FORMAT, "revision": self.revision, "ids": self._ids,
             "sources": list(self._sources), "articles": list(self._articles)}))
@@ -166,7 +327,7 @@ class LexicalIndex:
         meta_file = self.folder / "meta.json"
         try:
             meta = json.loads(meta_file.read_text())
-            if meta.get("format") != _FORMAT:
+            if meta.get("format") not in _READABLE:
                 return -1
             fields = np.load(self.folder / "fields.npz")
             bm = None

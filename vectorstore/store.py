@@ -23,11 +23,12 @@ take either.
 
 from __future__ import annotations
 
+import collections
 import functools
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -47,6 +48,7 @@ TEXTS = "newsdesk_texts"
 META = "newsdesk_meta"
 _EPOCH = date(1970, 1, 1)
 _BATCH = 2000
+_JOURNAL_MAX = 10_000
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -247,6 +249,10 @@ class Store:
         self._cols: dict[str, Any] = {}
         self._lock = threading.RLock()
         self._info: StoreInfo | None = None
+        # (revision before, revision after, articles whose chunks changed) for each write
+        # made through this object, newest last: lets the BM25 index apply just those.
+        self._journal: collections.deque[tuple[int, int, frozenset[str]]] = \
+            collections.deque(maxlen=_JOURNAL_MAX)
 
     # -- connection -------------------------------------------------------------------------
 
@@ -337,11 +343,45 @@ class Store:
         """A number that changes whenever chunks are added, replaced or deleted."""
         return self.info().revision
 
-    def _bump(self) -> None:
+    def _bump(self, touched: Iterable[str] = ()) -> None:
+        """Move to a new revision; ``touched``: the articles whose chunks this write changed."""
         with self._lock:
             cur = self.info()
-            self._write_info(StoreInfo(cur.schema_version, cur.model, cur.dim, cur.backend,
-                                       _next_revision(cur.revision)))
+            new = _next_revision(cur.revision)
+            self._write_info(StoreInfo(cur.schema_version, cur.model, cur.dim, cur.backend, new))
+            self._journal.append((cur.revision, new, frozenset(touched)))
+
+    def changed_articles(self, since: int, until: int) -> set[str] | None:
+        """The articles whose chunks changed from revision ``since`` to ``until``.
+
+        ``None`` when that is not known here: some write in between was made by another
+        process (or this object's journal no longer reaches back to ``since``).
+        """
+        with self._lock:
+            after = {before: (new, touched) for before, new, touched in self._journal}
+        out: set[str] = set()
+        rev = since
+        while rev != until:
+            step = after.get(rev)
+            if step is None:
+                return None
+            rev = step[0]
+            out |= step[1]
+        return out
+
+    @_guard
+    def chunks_of(self, article_ids: Collection[str]
+                  ) -> Iterator[tuple[list[str], list[str], list[dict[str, Any]]]]:
+        """Yield ``(ids, texts, metadatas)`` batches over the chunks of ``article_ids``."""
+        col = self._col(CHUNKS)
+        aids = sorted(article_ids)
+        for i in range(0, len(aids), 500):
+            got = col.get(where={"article_id": {"$in": aids[i:i + 500]}},
+                          include=["documents", "metadatas"])
+            if got["ids"]:
+                metas = list(got["metadatas"])
+                yield list(got["ids"]), [_text(d, m) for d, m in
+                                         zip(got["documents"], metas, strict=True)], metas
 
     # -- articles -------------------------------------------------------------------------
 
@@ -526,7 +566,7 @@ class Store:
             for i in range(0, len(ids), _BATCH):
                 col.upsert(ids=ids[i:i + _BATCH], embeddings=vectors[i:i + _BATCH],
                            documents=[""] * len(ids[i:i + _BATCH]), metadatas=metas[i:i + _BATCH])
-        self._bump()
+        self._bump([article.id])
 
     @_guard
     def write_articles(self, items: Sequence[ArticleWrite]) -> None:
@@ -554,7 +594,7 @@ class Store:
                            documents=[""] * len(ids[i:i + _BATCH]), metadatas=metas[i:i + _BATCH])
         # Bump before the records: a crash after the records must not leave the BM25 index
         # believing it is current (a crash before them leaves no record: the next run redoes it).
-        self._bump()
+        self._bump(aids)
         arts = self._col(ARTICLES)
         for i in range(0, len(items), _BATCH):
             part = items[i:i + _BATCH]
@@ -587,7 +627,7 @@ class Store:
         dup_ids = [c["id"] for c in rec.copies if c.get("id")]
         self._col(ARTICLES).delete(ids=[article_id, *dup_ids])
         self._col(TEXTS).delete(ids=[article_id])
-        self._bump()
+        self._bump([article_id])
         return n
 
     def _drop_copy(self, rec: ArticleRecord, copy_id: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from vectorstore.chunking import Chunker
 from vectorstore.config import Settings
-from vectorstore.embedding import Embedder, token_counter
+from vectorstore.embedding import Embedder
 from vectorstore.errors import ModelMismatch, NotFound
 from vectorstore.ingest import Ingestor
 from vectorstore.lexical import LexicalIndex
@@ -33,16 +33,6 @@ def write(path: Path, text: str, date_line: str = "date 2024-03-05 ") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f" {date_line}{text}\n" if date_line else text, encoding="utf-8")
     return path
-
-
-@pytest.fixture(scope="module")
-def embedder() -> Embedder:
-    return Embedder().load()
-
-
-@pytest.fixture(scope="module")
-def chunker() -> Chunker:
-    return Chunker(60, 12, token_counter())
 
 
 def make(settings: Settings, embedder: Embedder, chunker: Chunker) -> tuple[Store, Ingestor]:

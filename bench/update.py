@@ -1,0 +1,90 @@
+"""Adding and deleting one article in a large store: the BM25 update against a full rebuild.
+
+For each size, a copy of the latency store (``bench/out/stores/``, built by
+``bench.synth`` when absent) is opened, and in the same process:
+
+* ``full rebuild``: the BM25 index built from every chunk in the store (read back from
+  Chroma, tokenized, scored), which is what every change used to cost;
+* ``add 1 article``: ``NewsDesk.ingest`` of the bundled article (new to these stores), the
+  BM25 step included, of which ``BM25 update`` is the part after the pipeline;
+* ``delete it``: ``NewsDesk.delete``, then the next question, which brings BM25 up to date.
+
+Usage: ``python -m bench.update [--sizes 10000,100000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.common import OUT, ROOT, machine, machine_line, table, timed, write_json
+
+ARTICLE = ROOT / "corpus" / "articles"
+
+
+def one(size: int, backend: str) -> dict[str, Any]:
+    """Time a full rebuild, an add and a delete on a copy of the ``size``-chunk store."""
+    from bench import synth
+    from qa.desk import NewsDesk
+    from vectorstore.config import Settings
+
+    src = OUT / "stores" / f"{backend}-{size}"
+    synth.build(src, size, backend)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-update-"))
+    try:
+        home = tmp / "home"
+        shutil.copytree(src, home)
+        desk = NewsDesk.open(settings=Settings.from_env().with_(home=home, chroma_url=""))
+        rev = desk.store.revision()
+        rebuild, _, _ = timed(lambda: desk.lexical.build(desk.store.iter_chunks(), rev))
+        desk.ask("What did the minister say?")  # the encoder loaded, the index current
+        files = sorted(ARTICLE.glob("*.txt"))
+        add, _, rep = timed(lambda: desk.ingest(files))
+        if not rep.added:
+            raise RuntimeError(f"the bundled article was not added: {rep.summary()}")
+        ids = rep.article_ids
+        delete, _, _ = timed(lambda: [desk.delete(a) for a in ids] and desk.ask("Who met?"))
+        return {"chunks": desk.store.count_chunks(), "full_rebuild_s": round(rebuild, 2),
+                "add_s": round(add, 2), "add_bm25_s": round(add - rep.seconds, 2),
+                "delete_s": round(delete, 2), "speedup": round(rebuild / max(add, 1e-9), 1)}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(sizes: Sequence[int] = (10_000, 100_000), backend: str = "") -> dict[str, Any]:
+    """Run for each size; print the table and write ``bench/out/update.json``."""
+    from vectorstore.config import Settings
+    from vectorstore.embedding import Embedder
+
+    m = machine()
+    backend = backend or Embedder.from_settings(Settings.from_env()).backend
+    results = {}
+    for size in sizes:
+        results[str(size)] = r = one(size, backend)
+        print(f"  {size:,}: {r}", flush=True)
+    md = table(["chunks", "full BM25 rebuild s", "add 1 article s", "of which BM25 s",
+                "delete it + next question s", "rebuild / add"],
+               [[f"{r['chunks']:,}", r["full_rebuild_s"], r["add_s"], r["add_bm25_s"],
+                 r["delete_s"], f"{r['speedup']}×"] for r in results.values()])
+    out = {"machine": m, "backend": backend, "results": results, "table": md}
+    write_json("update", out)
+    print(f"\n## One article in a large store ({machine_line(m)})\n")
+    print(md, flush=True)
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="10000,100000")
+    a = ap.parse_args(argv)
+    run([int(x) for x in a.sizes.split(",") if x])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
