@@ -253,6 +253,10 @@ class Store:
         # made through this object, newest last: lets the BM25 index apply just those.
         self._journal: collections.deque[tuple[int, int, frozenset[str]]] = \
             collections.deque(maxlen=_JOURNAL_MAX)
+        # SimHash of every canonical article as of revision _simhash_rev, kept up to date by
+        # this object's own writes: valid while the journal shows no other writer since.
+        self._simhash_cache: dict[str, int] | None = None
+        self._simhash_rev = -1
 
     # -- connection -------------------------------------------------------------------------
 
@@ -482,6 +486,7 @@ class Store:
         self._col(ARTICLES).upsert(ids=[article.id], embeddings=[[1.0]], documents=[""],
                                    metadatas=[_article_meta(article, text_hash, simhash, n_chunks,
                                                             copies, dup_of)])
+        self._note_simhash(article.id, None if dup_of else simhash)
 
     def _put_texts(self, articles: Sequence[Article]) -> None:
         self._col(TEXTS).upsert(ids=[a.id for a in articles], embeddings=[[1.0]] * len(articles),
@@ -516,7 +521,18 @@ class Store:
 
     @_guard
     def simhashes(self) -> dict[str, int]:
-        """SimHash of every canonical article, for near-duplicate detection."""
+        """SimHash of every canonical article, for near-duplicate detection.
+
+        Read once per process; after that, while every write came through this object (see
+        :meth:`changed_articles`), from memory: an ingest into a large store then costs
+        nothing per stored article.
+        """
+        rev = self.revision()
+        with self._lock:
+            if (self._simhash_cache is not None
+                    and self.changed_articles(self._simhash_rev, rev) is not None):
+                self._simhash_rev = rev
+                return dict(self._simhash_cache)
         col = self._col(ARTICLES)
         out: dict[str, int] = {}
         offset = 0
@@ -528,7 +544,18 @@ class Store:
             if len(got["ids"]) < _BATCH:
                 break
             offset += _BATCH
+        with self._lock:
+            self._simhash_cache, self._simhash_rev = dict(out), rev
         return out
+
+    def _note_simhash(self, article_id: str, simhash: int | None) -> None:
+        """Keep the SimHash cache in step with a record written (``None``: not canonical now)."""
+        with self._lock:
+            if self._simhash_cache is not None:
+                if simhash is None:
+                    self._simhash_cache.pop(article_id, None)
+                else:
+                    self._simhash_cache[article_id] = simhash
 
     # -- chunks ---------------------------------------------------------------------------
 
@@ -603,6 +630,8 @@ class Store:
                         documents=[""] * len(part),
                         metadatas=[_article_meta(it.article, it.text_hash, it.simhash,
                                                  len(it.chunks), it.copies, "") for it in part])
+            for it in part:
+                self._note_simhash(it.article.id, it.simhash)
 
     @_guard
     def delete_article(self, article_id: str) -> int:
@@ -617,6 +646,7 @@ class Store:
         if rec.dup_of:
             canonical = self.get_article(rec.dup_of)
             self._col(ARTICLES).delete(ids=[article_id])
+            self._note_simhash(article_id, None)
             if canonical is not None:
                 self._drop_copy(canonical, article_id)
             self._bump()
@@ -626,6 +656,8 @@ class Store:
         col.delete(where={"article_id": article_id})
         dup_ids = [c["id"] for c in rec.copies if c.get("id")]
         self._col(ARTICLES).delete(ids=[article_id, *dup_ids])
+        for aid in (article_id, *dup_ids):
+            self._note_simhash(aid, None)
         self._col(TEXTS).delete(ids=[article_id])
         self._bump([article_id])
         return n
@@ -763,6 +795,7 @@ class Store:
                     if _is_connection_error(e):
                         raise
             self._cols = {}
+            self._simhash_cache = None
             self.check()
 
 

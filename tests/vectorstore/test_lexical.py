@@ -1,4 +1,6 @@
-"""The BM25 index: bm25s's scores, built with numpy, and updated in place when a few articles change."""
+"""What is derived from the store and kept in step with it by its writes: the BM25 index
+(bm25s's scores, built with numpy, updated in place when a few articles change) and the
+SimHash list that near-duplicate detection reads."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import pytest
 from test_store import OTHER, PARAS, make, write
 
 from vectorstore.lexical import LexicalIndex, _stemmer, _tokens
+from vectorstore.store import ARTICLES, open_store
 
 SENTENCES = [
     *PARAS, OTHER,
@@ -161,3 +164,43 @@ def test_bm25_follows_writes_reading_only_the_changed_articles(store_settings, e
     assert len(spy.calls["iter_chunks"]) == 2
     assert set(scores(lex, "borvex fair")) <= set(store.chunk_ids_of("file:docs/fair.txt"))
     assert scores(lex, "borvex fair") and len(lex) == store.count_chunks()
+
+
+def test_near_duplicate_detection_reads_the_article_list_once_per_process(
+        store_settings, embedder, chunker, tmp_path):
+    store, ing = make(store_settings, embedder, chunker)
+    d = tmp_path / "docs"
+    ing.run([write(d / "bridge.txt", "\n\n".join(PARAS)), write(d / "storm.txt", OTHER)])
+
+    def from_chroma() -> dict[str, int]:  # a fresh Store: nothing cached
+        return open_store(store_settings, model=embedder.identity, dim=embedder.dim).simhashes()
+
+    scans: list[dict[str, Any]] = []
+    col = store._col(ARTICLES)
+    real_get = col.get
+
+    def get(*a: Any, **kw: Any) -> Any:
+        if "limit" in kw:  # a scan of every record
+            scans.append(kw)
+        return real_get(*a, **kw)
+
+    col.get = get  # (the first ingest read the list already)
+    assert store.simhashes() == from_chroma() and scans == []
+    # writes through this store: an update, a new article, a near copy, a deletion
+    rep = ing.run([write(d / "storm.txt", OTHER + " Crews worked in the rain."),
+                   write(d / "club.txt", SENTENCES[4]),
+                   write(d / "bridge-copy.txt", "DUNMORE (Wire) - " + "\n\n".join(PARAS))])
+    assert (rep.added, rep.updated, rep.duplicates) == (1, 1, 1), rep.issues
+    assert store.simhashes() == from_chroma()
+    store.delete_article("file:docs/club.txt")
+    assert store.simhashes() == from_chroma() and scans == []
+    assert "file:docs/club.txt" not in store.simhashes()
+    # a near copy is still found from the cached list
+    again = ing.run([write(d / "bridge-copy2.txt", "\n\n".join(PARAS) + "\n\nEditing by J. Doe.")])
+    assert again.duplicates == 1 and scans == []
+
+    # another process writes: this store cannot vouch for its list, and reads it again
+    other, other_ing = make(store_settings, embedder, chunker)
+    other_ing.run([write(d / "fair.txt", "The Borvex fair drew 900 guests to Lyon.")])
+    assert "file:docs/fair.txt" in store.simhashes() and len(scans) == 1
+    assert store.simhashes() == from_chroma()
