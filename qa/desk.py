@@ -179,12 +179,14 @@ class NewsDesk:
                              progress=progress)
             if report.changed:
                 self._sync_lexical()
+                self.store.save_simhashes()
         return report
 
     def delete(self, article_id: str) -> int:
         """Delete an article and its chunks; return the number of chunks removed."""
         with self._write_lock:
             n = self.store.delete_article(article_id)
+            self.store.save_simhashes()
         return n
 
     def articles(self) -> list[ArticleRecord]:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import collections
 import functools
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -39,6 +40,7 @@ import numpy as np
 
 from vectorstore.config import Settings
 from vectorstore.errors import ModelMismatch, NewsdeskError, NotFound, StoreUnavailable
+from vectorstore.hashing import short_hash
 from vectorstore.types import Article, Chunk, Passage
 
 SCHEMA_VERSION = 1
@@ -533,6 +535,11 @@ class Store:
                     and self.changed_articles(self._simhash_rev, rev) is not None):
                 self._simhash_rev = rev
                 return dict(self._simhash_cache)
+            if self._simhash_cache is None:
+                saved = self._read_simhashes(rev)
+                if saved is not None:
+                    self._simhash_cache, self._simhash_rev = saved, rev
+                    return dict(saved)
         col = self._col(ARTICLES)
         out: dict[str, int] = {}
         offset = 0
@@ -546,7 +553,44 @@ class Store:
             offset += _BATCH
         with self._lock:
             self._simhash_cache, self._simhash_rev = dict(out), rev
+        self.save_simhashes()
         return out
+
+    def _simhash_file(self) -> Path:
+        return Path(self.settings.home) / "cache" / f"simhash-{short_hash(self.location)}.json"
+
+    def _read_simhashes(self, revision: int) -> dict[str, int] | None:
+        """The SimHash list saved for ``revision`` by a process before, or ``None``."""
+        try:
+            data = json.loads(self._simhash_file().read_text(encoding="utf-8"))
+            if data.get("revision") != revision:
+                return None  # written before a later write (or by another store's writes)
+            return dict(zip(data["ids"], data["simhashes"], strict=True))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save_simhashes(self) -> None:
+        """Save the in-memory SimHash list for the next process, if it is current.
+
+        Called after a full read and by ``NewsDesk`` after each ingest or delete: the next
+        process then starts from the file instead of reading every record, as long as no
+        write happened since (the file names the revision it is true for).
+        """
+        rev = self.revision()
+        with self._lock:
+            if (self._simhash_cache is None
+                    or self.changed_articles(self._simhash_rev, rev) is None):
+                return
+            ids = list(self._simhash_cache)
+            data = {"revision": rev, "ids": ids, "simhashes": [self._simhash_cache[i] for i in ids]}
+        f = self._simhash_file()
+        try:
+            f.parent.mkdir(parents=True, exist_ok=True)
+            tmp = f.with_name(f"{f.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(tmp, f)
+        except OSError:  # a read-only home: every process reads the records instead
+            pass
 
     def _note_simhash(self, article_id: str, simhash: int | None) -> None:
         """Keep the SimHash cache in step with a record written (``None``: not canonical now)."""

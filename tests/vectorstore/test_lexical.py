@@ -166,6 +166,21 @@ def test_bm25_follows_writes_reading_only_the_changed_articles(store_settings, e
     assert scores(lex, "borvex fair") and len(lex) == store.count_chunks()
 
 
+def record_scans(store: Any) -> list[dict[str, Any]]:
+    """Record each read of every article record (Chroma ``get`` with a ``limit``) from now on."""
+    seen: list[dict[str, Any]] = []
+    col = store._col(ARTICLES)
+    real = col.get
+
+    def get(*a: Any, **kw: Any) -> Any:
+        if "limit" in kw:
+            seen.append(kw)
+        return real(*a, **kw)
+
+    col.get = get
+    return seen
+
+
 def test_near_duplicate_detection_reads_the_article_list_once_per_process(
         store_settings, embedder, chunker, tmp_path):
     store, ing = make(store_settings, embedder, chunker)
@@ -175,16 +190,7 @@ def test_near_duplicate_detection_reads_the_article_list_once_per_process(
     def from_chroma() -> dict[str, int]:  # a fresh Store: nothing cached
         return open_store(store_settings, model=embedder.identity, dim=embedder.dim).simhashes()
 
-    scans: list[dict[str, Any]] = []
-    col = store._col(ARTICLES)
-    real_get = col.get
-
-    def get(*a: Any, **kw: Any) -> Any:
-        if "limit" in kw:  # a scan of every record
-            scans.append(kw)
-        return real_get(*a, **kw)
-
-    col.get = get  # (the first ingest read the list already)
+    scans = record_scans(store)  # (the first ingest read the list already)
     assert store.simhashes() == from_chroma() and scans == []
     # writes through this store: an update, a new article, a near copy, a deletion
     rep = ing.run([write(d / "storm.txt", OTHER + " Crews worked in the rain."),
@@ -204,3 +210,30 @@ def test_near_duplicate_detection_reads_the_article_list_once_per_process(
     other_ing.run([write(d / "fair.txt", "The Borvex fair drew 900 guests to Lyon.")])
     assert "file:docs/fair.txt" in store.simhashes() and len(scans) == 1
     assert store.simhashes() == from_chroma()
+
+
+def test_a_new_process_starts_from_the_saved_simhash_list_while_it_is_current(
+        store_settings, embedder, chunker, tmp_path):
+    store, ing = make(store_settings, embedder, chunker)
+    d = tmp_path / "docs"
+    ing.run([write(d / "bridge.txt", "\n\n".join(PARAS)), write(d / "storm.txt", OTHER)])
+    store.save_simhashes()  # as NewsDesk does after each ingest and delete
+
+    def new_process() -> Any:
+        return open_store(store_settings, model=embedder.identity, dim=embedder.dim)
+
+    nxt = new_process()
+    scans = record_scans(nxt)
+    assert nxt.simhashes() == store.simhashes() and len(nxt.simhashes()) == 2
+    assert scans == []
+    # a write the file does not know of: the next process reads the records again
+    other, other_ing = make(store_settings, embedder, chunker)
+    other_ing.lexical = None
+    other_ing.run([write(d / "fair.txt", "The Borvex fair drew 900 guests to Lyon.")])
+    later = new_process()
+    scans = record_scans(later)
+    assert "file:docs/fair.txt" in later.simhashes() and len(scans) == 1
+    # ... and saves what it read, for the one after it
+    last = new_process()
+    scans = record_scans(last)
+    assert last.simhashes() == later.simhashes() and scans == []
