@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
+
+import numpy as np
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -47,6 +50,37 @@ def simhash(text: str, n: int = 3) -> int:
     return out
 
 
-def hamming(a: int, b: int) -> int:
-    """Number of differing bits between two 64-bit fingerprints."""
-    return (a ^ b).bit_count()
+class SimHashes:
+    """SimHash fingerprints by article id, searched by Hamming distance in one numpy pass.
+
+    Keeps insertion order (a fingerprint set again keeps its place), like the dict it
+    replaces, so the first near match found is the same; a look-up over a large store's
+    articles is a vector XOR and popcount instead of a Python loop.
+    """
+
+    def __init__(self, items: Mapping[str, int] | None = None) -> None:
+        items = items or {}
+        self._ids = list(items)
+        self._pos = {a: i for i, a in enumerate(self._ids)}
+        self._vals = np.zeros(max(16, 2 * len(items)), dtype=np.uint64)
+        self._vals[:len(items)] = np.fromiter(items.values(), dtype=np.uint64, count=len(items))
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._pos
+
+    def __setitem__(self, article_id: str, fingerprint: int) -> None:
+        i = self._pos.get(article_id)
+        if i is None:
+            i = self._pos[article_id] = len(self._ids)
+            self._ids.append(article_id)
+            if i >= len(self._vals):
+                self._vals = np.concatenate([self._vals, np.zeros_like(self._vals)])
+        self._vals[i] = fingerprint
+
+    def near(self, fingerprint: int, bits: int) -> list[str]:
+        """Ids whose fingerprint differs from ``fingerprint`` in at most ``bits`` bits, in order."""
+        d = np.bitwise_count(self._vals[:len(self._ids)] ^ np.uint64(fingerprint))
+        return [self._ids[i] for i in np.flatnonzero(d <= bits)]

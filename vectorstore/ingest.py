@@ -28,7 +28,7 @@ import numpy as np
 
 from vectorstore.chunking import Chunker
 from vectorstore.embedding import Embedder
-from vectorstore.hashing import content_hash, hamming, normalise_for_dup, shingles
+from vectorstore.hashing import SimHashes, content_hash, normalise_for_dup, shingles
 from vectorstore.lexical import LexicalIndex, pretokenize
 from vectorstore.loading import LoadIssue, load_paths
 from vectorstore.store import ArticleRecord, ArticleWrite, Store
@@ -145,7 +145,7 @@ class Ingestor:
         self.embedder = embedder
         self.chunker = chunker
         self.lexical = lexical
-        self._simhashes: dict[str, int] | None = None
+        self._simhashes: SimHashes | None = None
         self._texts: dict[str, str] = {}  # planned in this run, maybe not stored yet
         self._planned: dict[str, str] = {}  # article id -> text hash, planned in this run
         self._cache: dict[str, np.ndarray] = {}
@@ -455,12 +455,13 @@ class Ingestor:
 
     def _near_dup(self, art: Article, sh: int) -> str | None:
         if self._simhashes is None:
-            self._simhashes = self.store.simhashes()
+            self._simhashes = SimHashes(self.store.simhashes())
             for aid in self._texts:  # planned before the first look-up
-                self._simhashes.setdefault(aid, fast_simhash(self._texts[aid]))
+                if aid not in self._simhashes:
+                    self._simhashes[aid] = fast_simhash(self._texts[aid])
         mine: set[int] | None = None
-        for aid, other in self._simhashes.items():
-            if aid == art.id or hamming(sh, other) > NEAR_DUP_BITS:
+        for aid in self._simhashes.near(sh, NEAR_DUP_BITS):
+            if aid == art.id:
                 continue
             mine = mine if mine is not None else shingles(art.text)
             text = self._texts.get(aid)
