@@ -128,6 +128,14 @@ def write_json(name: str, data: dict[str, Any]) -> Path:
     return p
 
 
+def publish(name: str, out: dict[str, Any], heading: str) -> dict[str, Any]:
+    """Write ``bench/out/<name>.json`` and print ``heading`` over the result's table; return it."""
+    write_json(name, out)
+    print(f"\n## {heading}\n")
+    print(out["table"], flush=True)
+    return out
+
+
 def _status_mb(field: str, pid: int | None) -> float:
     """A memory line of ``/proc/<pid>/status`` (this process by default), in MB; 0 if absent."""
     try:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.common import Skip, bbc_files, machine, machine_line, median, table, timed, write_json
+from bench.common import Skip, bbc_files, machine, machine_line, median, publish, table, timed
 
 LANGCHAIN_HINT = ("install the baseline's packages: .venv/bin/pip install --no-deps "
                   "langchain-huggingface langchain-chroma langchain-text-splitters (--no-deps: "
@@ -175,11 +175,8 @@ def run(n_articles: int = 400, rounds: int = 3, device: str = "auto", backend: s
         md += f"; LangChain / torch encode: {ratios['langchain_vs_torch_encode']:.1%}"
     out = {"machine": m, "articles": len(files), "rounds": rounds, "device": dev,
            "backend": enc.backend, "summary": summary, "ratios": ratios, "raw": results, "table": md}
-    write_json("ingest", out)
-    print(f"\n## Ingest ({len(files)} BBC articles, {rounds} alternating rounds, medians; "
-          f"{machine_line(m)})\n")
-    print(md, flush=True)
-    return out
+    return publish("ingest", out, f"Ingest ({len(files)} BBC articles, {rounds} alternating "
+                                  f"rounds, medians; {machine_line(m)})")
 
 
 def _time(fn: Callable[[], Any]) -> dict[str, float]:

@@ -36,8 +36,8 @@ from bench.common import (
     machine_line,
     peak_rss_mb,
     percentile,
+    publish,
     table,
-    write_json,
 )
 
 
@@ -279,10 +279,8 @@ def run(sizes: Sequence[int] = (1000, 10_000, 100_000, 1_000_000), n_queries: in
               v["search_p99_ms"]] for k, v in bm25.items()])
     out = {"machine": m, "backend": backend, "queries": n_queries, "results": results,
            "bm25_alone": bm25, "table": md}
-    write_json("latency", out)
-    print(f"\n## Query latency ({n_queries} questions per run, no LLM; {machine_line(m)})\n")
-    print(md, flush=True)
-    return out
+    return publish("latency", out, f"Query latency ({n_queries} questions per run, no LLM; "
+                                   f"{machine_line(m)})")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

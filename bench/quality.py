@@ -34,9 +34,9 @@ from bench.common import (
     machine_line,
     median,
     norm_url,
+    publish,
     rtqa,
     table,
-    write_json,
 )
 
 WINDOW_DAYS = 10
@@ -267,11 +267,9 @@ def run_backends(n_questions: int = 50, rounds: int = 3, speed_chunks: int = 256
            "quality": quality, "table": md,
            "note": "quality is per precision: fp32 = onnx vectors (torch, openvino equal to 1e-6), "
                    "int8 = onnx-int8"}
-    write_json("backends", res)
-    print(f"\n## Encoder backends ({machine_line(m)})\n{len(sl.questions)} questions, "
-          f"{len(sl.texts)} chunks; speed on {len(sample)} chunks, {rounds} alternating rounds\n")
-    print(md, flush=True)
-    return res
+    return publish("backends", res, f"Encoder backends ({machine_line(m)})\n"
+                   f"{len(sl.questions)} questions, {len(sl.texts)} chunks; speed on "
+                   f"{len(sample)} chunks, {rounds} alternating rounds")
 
 
 def run_chunks(n_questions: int = 30, backend: str = "onnx-int8",
@@ -295,10 +293,8 @@ def run_chunks(n_questions: int = 30, backend: str = "onnx-int8",
     md = table(["tokens", "overlap", "chunks", "dense hit@1", "dense hit@5", "dense MRR@5",
                 "hybrid hit@1", "hybrid hit@5", "hybrid MRR@5"], rows)
     res = {"machine": m, "questions": n_questions, "backend": backend, "configs": out, "table": md}
-    write_json("chunks", res)
-    print(f"\n## Chunk size ({machine_line(m)}; {n_questions} questions, backend {backend})\n")
-    print(md, flush=True)
-    return res
+    return publish("chunks", res, f"Chunk size ({machine_line(m)}; {n_questions} questions, "
+                                  f"backend {backend})")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.common import OUT, ROOT, machine, machine_line, table, timed, write_json
+from bench.common import OUT, ROOT, machine, machine_line, publish, table, timed
 
 ARTICLE = ROOT / "corpus" / "articles"
 
@@ -98,10 +98,7 @@ def run(sizes: Sequence[int] = (10_000, 100_000), backend: str = "") -> dict[str
                  r["add2_s"], r["add2_bm25_s"], r["delete_s"], r["add_new_process_s"],
                  f"{r['speedup']}×"] for r in results.values()])
     out = {"machine": m, "backend": backend, "results": results, "table": md}
-    write_json("update", out)
-    print(f"\n## One article in a large store ({machine_line(m)})\n")
-    print(md, flush=True)
-    return out
+    return publish("update", out, f"One article in a large store ({machine_line(m)})")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
