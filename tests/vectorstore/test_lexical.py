@@ -187,7 +187,8 @@ def test_near_duplicate_detection_reads_the_article_list_once_per_process(
     d = tmp_path / "docs"
     ing.run([write(d / "bridge.txt", "\n\n".join(PARAS)), write(d / "storm.txt", OTHER)])
 
-    def from_chroma() -> dict[str, int]:  # a fresh Store: nothing cached
+    def from_chroma() -> dict[str, int]:  # a fresh Store, no saved list: read from Chroma
+        shutil.rmtree(Path(store_settings.home) / "cache", ignore_errors=True)
         return open_store(store_settings, model=embedder.identity, dim=embedder.dim).simhashes()
 
     scans = record_scans(store)  # (the first ingest read the list already)
