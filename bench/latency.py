@@ -178,7 +178,7 @@ def bm25_at(n_docs: int, n_queries: int = 200) -> dict[str, Any]:
     from bench.synth import base_chunks
     from vectorstore.lexical import LexicalIndex, TermCounts, _stemmer, _tokens
 
-    arts, chunks, _ = base_chunks("onnx-int8")
+    _, chunks, _ = base_chunks("onnx-int8")
     texts = [c.text for cs in chunks for c in cs]
     vocab: dict[str, int] = {}
     base = TermCounts.of(_tokens(texts, _stemmer()), vocab)

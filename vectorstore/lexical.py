@@ -87,13 +87,11 @@ class TermCounts:
         flat = np.fromiter((vocab.setdefault(t, len(vocab)) for d in docs for t in d),
                            dtype=np.int64, count=int(lens.sum()))
         doc = np.repeat(np.arange(len(docs), dtype=np.int64), lens)
-        key = np.unique(doc * max(len(vocab), 1) + flat, return_counts=True)
-        keys, counts = key
-        rows = keys // max(len(vocab), 1)
+        width = max(len(vocab), 1)  # one key per (doc, term) pair
+        keys, counts = np.unique(doc * width + flat, return_counts=True)
         indptr = np.zeros(len(docs) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=len(docs)), out=indptr[1:])
-        return cls(indptr, (keys % max(len(vocab), 1)).astype(np.int32),
-                   counts.astype(np.int32))
+        np.cumsum(np.bincount(keys // width, minlength=len(docs)), out=indptr[1:])
+        return cls(indptr, (keys % width).astype(np.int32), counts.astype(np.int32))
 
     def __len__(self) -> int:
         return len(self.indptr) - 1
