@@ -10,7 +10,7 @@ Every selected question is asked twice against one shared store:
 
 Passages are retrieved by the desk's own hybrid search with the question's time scope
 (``qa.timeaware.time_scope`` with ``until`` = the question's date), then answered by
-:class:`qa.extractive.ExtractiveAnswerer` with no threshold, so every case yields its evidence
+:class:`qa.answerers.extractive.ExtractiveAnswerer` with no threshold, so every case yields its evidence
 score; the script then sweeps thresholds and reports, for each, abstention precision/recall
 and answer accuracy (a gold answer alias appears in the answer text).
 
@@ -150,7 +150,7 @@ def run_cases(home: Path, chosen: list[dict[str, Any]], window: int, k: int,
     make many "unanswerable" cases answerable).
     """
     from qa import NewsDesk
-    from qa.extractive import ExtractiveAnswerer
+    from qa.answerers.extractive import ExtractiveAnswerer
     from qa.retrieval import Filters
     from qa.timeaware import time_scope
 
@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
             ok = "ok" if correct(c.text, c.answers) else "--"
             print(f"{mark} {c.score:6.3f} {ok} gold_in_top={int(c.gold_retrieved)} {c.qid} "
                   f"{c.question[:70]!r} -> {c.text[:110]!r} (gold {c.answers}) {' '.join(c.notes)}")
-    from qa.extractive import DEFAULT_THRESHOLD
+    from qa.answerers.extractive.answerer import DEFAULT_THRESHOLD
 
     grid = sorted({round(x * 0.01, 2) for x in range(0, 101)} | {DEFAULT_THRESHOLD})
     rows = sweep(cases, grid)

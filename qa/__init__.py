@@ -1,12 +1,26 @@
-"""Newsdesk question answering: ``NewsDesk`` is the facade."""
+"""Newsdesk question answering: ``NewsDesk`` is the facade.
+
+Also re-exported here, so that the web wing needs nothing but ``qa``: the settings, the
+errors and the article loader's result types.
+"""
 
 from qa.desk import NewsDesk
-from qa.evaluation import EvalReport, evaluate, load_cases
+from qa.eval.evaluation import EvalReport, evaluate, load_cases
 from qa.types import Answer, Citation, Conversation, Turn
-from vectorstore.errors import BadQuestion, NewsdeskError, StoreUnavailable
-from vectorstore.types import Passage
+from vectorstore.config import Settings, apply_privacy_defaults
+from vectorstore.errors import (
+    BadQuestion,
+    ConfigError,
+    LoadError,
+    NewsdeskError,
+    NotFound,
+    StoreUnavailable,
+)
+from vectorstore.loading import LoadIssue, load_paths
+from vectorstore.types import Article, Passage
 
 __all__ = [
-    "Answer", "BadQuestion", "Citation", "Conversation", "EvalReport", "NewsDesk", "NewsdeskError",
-    "Passage", "StoreUnavailable", "Turn", "evaluate", "load_cases",
+    "Answer", "Article", "BadQuestion", "Citation", "ConfigError", "Conversation", "EvalReport",
+    "LoadError", "LoadIssue", "NewsDesk", "NewsdeskError", "NotFound", "Passage", "Settings",
+    "StoreUnavailable", "Turn", "apply_privacy_defaults", "evaluate", "load_cases", "load_paths",
 ]

@@ -3,7 +3,7 @@
 With no LLM the rewrite is rule-based: pronouns are resolved from the people, groups and
 topics of earlier turns (their standalone questions and their answers), and elliptical
 follow-ups ("And Lavrov?", "What about the defense minister?") are put back into the frame
-of the previous question. With an LLM, :func:`qa.llm.rewrite_question` does it, and the
+of the previous question. With an LLM, :func:`qa.answerers.llm.rewrite_question` does it, and the
 rules are the fallback when it fails.
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from qa.entities import COMMON, Entity, find_dates, find_entities
-from qa.extractive import analyse_question
+from qa.answerers.extractive import analyse_question
+from qa.text.entities import COMMON, Entity, find_dates, find_entities
 from qa.types import Turn
 
 _CITE = re.compile(r"\s*\[\d+\]")
@@ -58,7 +58,7 @@ class QuestionRewriter:
             return question
         if self.llm is not None:
             try:
-                from qa.llm import rewrite_question
+                from qa.answerers.llm import rewrite_question
 
                 out = rewrite_question(self.llm, question, list(history))
                 if isinstance(out, str) and out.strip():

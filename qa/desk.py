@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from qa.questions import clean_question, parse_day
 from qa.retrieval import Filters, HybridSearch, NewsRetriever
+from qa.text.questions import clean_question, parse_day
 from qa.types import Answer, Conversation, Turn
 from vectorstore.chunking import Chunker
 from vectorstore.config import Settings
@@ -106,7 +106,7 @@ class NewsDesk:
     def llm(self) -> Any:
         """The LangChain chat model, or ``None`` for the extractive answerer."""
         if self._llm is None and self.settings.llm.lower() not in {"", "none"}:
-            from qa.llm import make_chat_model
+            from qa.answerers.llm import make_chat_model
 
             self._llm = make_chat_model(self.settings)
         return self._llm
@@ -116,14 +116,14 @@ class NewsDesk:
         """The answerer in use: LLM-backed when an LLM is set, else extractive."""
         if self._answerer is None:
             if self.llm is not None:
-                from qa.extractive import ExtractiveAnswerer
-                from qa.llm import LLMAnswerer
+                from qa.answerers.extractive import ExtractiveAnswerer
+                from qa.answerers.llm import LLMAnswerer
 
                 fallback = ExtractiveAnswerer(threshold=self.settings.abstain_threshold or None,
                                               embed=self._embed_texts)
                 self._answerer = LLMAnswerer(self.llm, embed=self.embedder.embed, fallback=fallback)
             else:
-                from qa.extractive import ExtractiveAnswerer
+                from qa.answerers.extractive import ExtractiveAnswerer
 
                 self._answerer = ExtractiveAnswerer(
                     threshold=self.settings.abstain_threshold or None, embed=self._embed_texts)

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from qa.entities import DateMention, find_dates, format_period
+from qa.text.entities import DateMention, find_dates, format_period
 
 RECENCY = 1.0
 _RECENT = re.compile(r"\b(latest|most\s+recent(?:ly)?|newest|now|currently|current|"

@@ -1,273 +1,24 @@
-"""Sentence splitting and token-bounded chunking of articles.
+"""Token-bounded chunking of articles.
 
-The splitter is pure Python (regular expressions plus a few rules for
-abbreviations, headings and list items) and fast enough to run on every article
-at ingest. The :class:`Chunker` packs whole sentences into chunks of at most
+The :class:`Chunker` packs whole sentences (from :mod:`vectorstore.text.sentences`) into
+chunks of at most
 ``max_tokens`` word-pieces, preferring paragraph ends, with a sentence overlap
 between neighbouring chunks.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from vectorstore.errors import ConfigError
+from vectorstore.text.sentences import Span, paragraph_sentences, words_in
 from vectorstore.types import Article, Chunk
 
 CountTokens = Callable[[Sequence[str]], list[int]]
-Span = tuple[int, int]
 
 #: The embedding model reads 256 word-pieces, two of them special tokens.
 HARD_MAX_TOKENS = 254
-
-_OPENERS = frozenset("\"'“‘«‹([{¿¡„‚")
-_CLOSERS = "\"'”’»›)]}"
-_BULLETS = frozenset("-*•·▪►–—‣◦")
-_STARTER_SYMBOLS = _OPENERS | _BULLETS | frozenset("$£€¥#@")
-_TERMINALS = frozenset(".!?…")
-
-# Every run of terminal punctuation with its closing quotes/brackets (so each run is
-# matched once: linear on any input); group 2 is the whitespace after it, present only
-# when the next character is not an ASCII lowercase letter.
-_TERM_RE = re.compile(r"[.!?…][.!?…]*+([\"'”’»›)\]}]*+)(\s++(?=[^a-z\s]))?")
-_WS_RE = re.compile(r"\s+")
-_NONSPACE_RE = re.compile(r"\S+")
-# A blank line: a newline, a line of nothing but whitespace, and the whitespace after it.
-_PARA_RE = re.compile(r"\n[^\S\n]*\n\s*|\u2029\s*")
-_LIST_ITEM_RE = re.compile(r"(?:[-*•·▪►–—‣◦]|\(?(?:\d{1,3}|[a-zA-Z])[.)])\s")
-_UPPER_DOTTED_RE = re.compile(r"[A-Z](?:\.[A-Z])+")
-_LOWER_DOTTED_RE = re.compile(r"[a-z](?:\.[a-z])+")
-
-
-
-def _words(spaced: str) -> frozenset[str]:
-    """The set of whitespace-separated words in ``spaced``."""
-    return frozenset(spaced.split())
-
-
-# Never the end of a sentence (compared lower-cased, without the final period).
-_ABBREVIATIONS = _words("""
-    mr mrs ms messrs mmes mme mlle dr prof gen sen rep reps gov lt col sgt capt cmdr adm
-    maj cpl pvt rev hon pres supt det insp st mt ft gens sens
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    vs v e.g i.e a.k.a viz cf approx fig figs vol vols pp dept univ assn
-""")
-# End a sentence only when the next word is a likely sentence opener.
-_AMBIGUOUS = frozenset({"jr", "sr"})
-# Words after "a.m."/"p.m." that continue the sentence.
-_TIME_FOLLOWERS = _words("""
-    monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december et est edt ct cst cdt mt mst
-    mdt pt pst pdt gmt utc bst cet cest eet eest ist jst aest
-""")
-# Words that usually open a sentence (used after "U.S.", initials, "Jr.").
-_SENTENCE_OPENERS = _words("""
-    the a an he she it they we i you but and or so yet in on at as after before however
-    meanwhile some many most if when while what who why how this that these those there
-    his her their its our my his one no not for since until although though despite
-    officials police critics analysts still also then now later earlier
-""")
-# A line ending in one of these continues on the next line.
-_CONTINUATION_WORDS = _words("""
-    a an the and or but nor of to in on at by for from with into onto as than that which
-    who whom whose is are was were be been has have had will would can could should may
-    might must not its his her their our my your this these those said says
-""")
-
-
-def _is_starter(c: str) -> bool:
-    """Whether ``c`` can open a sentence (uppercase, digit, opening quote, bullet)."""
-    return c.isupper() or c.isdigit() or c in _STARTER_SYMBOLS or (c.isalpha() and not c.islower())
-
-
-def _next_word(text: str, i: int, end: int) -> str:
-    """The lower-cased letters of the word starting at ``i``."""
-    j = i
-    while j < end and text[j] in _OPENERS:
-        j += 1
-    k = j
-    while k < end and text[k].isalpha():
-        k += 1
-    return text[j:k].lower()
-
-
-def _ends_sentence(text: str, p: int, term: int, end: int, nxt: int,
-                   seg_start: int, seg_end: int) -> bool:
-    """Decide whether the terminal punctuation ``text[p:term]`` ends a sentence.
-
-    ``end`` is past any closing quotes after it; ``nxt`` is the first character
-    after the whitespace that follows.
-    """
-    c = text[nxt]
-    if not _is_starter(c):
-        return False
-    if term - p != 1 or text[p] != "." or end != term:
-        # "!", "?", "…", "...", or a closing quote after the period: a real end.
-        return True
-    w = p
-    while w > seg_start and not text[w - 1].isspace():
-        w -= 1
-    while w < p and text[w] in _OPENERS:
-        w += 1
-    word = text[w:p]
-    if not word:
-        return True
-    lw = word.lower()
-    if lw in _ABBREVIATIONS:
-        return False
-    if lw in ("no", "nos") and word[0] == "N":
-        return not (c.isdigit() or c == "#")
-    if lw in _AMBIGUOUS or (len(word) == 1 and word.isupper()):
-        return "\n" in text[end:nxt] or _next_word(text, nxt, seg_end) in _SENTENCE_OPENERS
-    if _UPPER_DOTTED_RE.fullmatch(word):
-        return ("\n" in text[end:nxt] or c in _OPENERS
-                or _next_word(text, nxt, seg_end) in _SENTENCE_OPENERS)
-    if _LOWER_DOTTED_RE.fullmatch(word):  # a.m., p.m. (e.g., i.e. are abbreviations)
-        return _next_word(text, nxt, seg_end) not in _TIME_FOLLOWERS
-    if word.isdigit() and len(word) <= 3:
-        # "1. First item" at the start of a line is a list number, not a sentence end.
-        k = w
-        while k > seg_start and text[k - 1].isspace() and text[k - 1] != "\n":
-            k -= 1
-        return not (k == seg_start or text[k - 1] == "\n")
-    return True
-
-
-def _looks_like_heading(line: str) -> bool:
-    """Whether a stripped line without terminal punctuation reads as a heading."""
-    if len(line) > 100 or line[-1] in ",;:-–—&/(+=" or not _is_starter(line[0]):
-        return False
-    words = line.split()
-    if len(words) > 14 or words[-1].strip(_CLOSERS).lower() in _CONTINUATION_WORDS:
-        return False
-    if len(line) <= 60:
-        return True
-    capitalised = sum(1 for w in words if not w[0].isalpha() or w[0].isupper())
-    return 3 * capitalised >= 2 * len(words)
-
-
-def _line_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence breaks at single newlines inside a paragraph: before list items, after headings.
-
-    In a paragraph of three lines or more, a line is not taken for a heading when
-    the next line's first word would not have fitted on it within the widest line
-    (the paragraph looks hard-wrapped).
-
-    Returns:
-        ``(end of sentence, start of next sentence)`` pairs.
-    """
-    breaks: list[tuple[int, int]] = []
-    lines = text[start:end].split("\n")
-    width = max(len(line.strip()) for line in lines)
-    wrapped = len(lines) > 2 and width >= 20  # may be hard-wrapped at ``width``
-    line_start = start
-    after_end = True  # the line starts a sentence (paragraph start or after a sentence end)
-    i = text.find("\n", start, end)
-    while i != -1:
-        ws = _WS_RE.match(text, i, end)
-        nxt = ws.end() if ws else i + 1
-        line = text[line_start:i].strip()
-        if nxt < end and line:
-            ended = line.rstrip(_CLOSERS)[-1:] in _TERMINALS
-            if _LIST_ITEM_RE.match(text, nxt, end) or (
-                after_end and not ended and _is_starter(text[nxt])
-                and (not wrapped or len(line) + 1 + _word_len(text, nxt, end) <= width)
-                and _looks_like_heading(line)
-            ):
-                breaks.append((line_start + len(text[line_start:i].rstrip()), nxt))
-                after_end = True
-            else:
-                after_end = ended
-        line_start = nxt
-        i = text.find("\n", nxt, end)
-    return breaks
-
-
-def _word_len(text: str, i: int, end: int) -> int:
-    """Length of the whitespace-free run starting at ``i``."""
-    m = _NONSPACE_RE.match(text, i, end)
-    return m.end() - i if m else 0
-
-
-def _segment_sentences(text: str, start: int, end: int, out: list[Span]) -> None:
-    """Append the sentences of the stripped segment ``text[start:end]`` to ``out``."""
-    cur = start
-    for m in _TERM_RE.finditer(text, start, end):
-        nxt = m.end()
-        if nxt == m.end(1):  # no whitespace, or a lowercase letter after it
-            continue
-        if nxt >= end:
-            break
-        stop = m.end(1)  # past the closing quotes
-        if _ends_sentence(text, m.start(), m.start(1), stop, nxt, start, end):
-            out.append((cur, stop))
-            cur = nxt
-    out.append((cur, end))
-
-
-def _stripped(text: str, start: int, end: int) -> Span:
-    """``(start, end)`` narrowed to exclude leading and trailing whitespace."""
-    seg = text[start:end]
-    left = seg.lstrip()
-    start += len(seg) - len(left)
-    return start, start + len(left.rstrip())
-
-
-def split_paragraphs(text: str) -> list[Span]:
-    """Split ``text`` into blank-line separated blocks.
-
-    Args:
-        text: Any text.
-
-    Returns:
-        ``(start, end)`` offsets of each paragraph, in order, stripped and non-empty.
-    """
-    spans: list[Span] = []
-    pos = 0
-    for m in _PARA_RE.finditer(text):
-        s, e = _stripped(text, pos, m.start())
-        if s < e:
-            spans.append((s, e))
-        pos = m.end()
-    s, e = _stripped(text, pos, len(text))
-    if s < e:
-        spans.append((s, e))
-    return spans
-
-
-def _paragraph_sentences(text: str) -> list[list[Span]]:
-    """The sentences of ``text``, grouped by paragraph."""
-    paragraphs: list[list[Span]] = []
-    for ps, pe in split_paragraphs(text):
-        sentences: list[Span] = []
-        seg_start = ps
-        if "\n" in text[ps:pe]:
-            for line_end, nxt in _line_breaks(text, ps, pe):
-                _segment_sentences(text, seg_start, line_end, sentences)
-                seg_start = nxt
-        _segment_sentences(text, seg_start, pe, sentences)
-        paragraphs.append(sentences)
-    return paragraphs
-
-
-def split_sentences(text: str) -> list[Span]:
-    """Split ``text`` into sentences.
-
-    Splits at ``. ! ? …`` (with any closing quotes or brackets) followed by
-    whitespace and a capital, digit or opening quote, except after known
-    abbreviations, initials and ``U.S.``-style acronyms; at blank lines; and at
-    single newlines before list items or after heading-like lines.
-
-    Args:
-        text: Any text.
-
-    Returns:
-        ``(start, end)`` offsets of each sentence, in order, non-overlapping,
-        non-empty and stripped of surrounding whitespace.
-    """
-    return [s for para in _paragraph_sentences(text) for s in para]
 
 
 @dataclass
@@ -338,7 +89,7 @@ class Chunker:
             ``min(max_tokens, 254)`` word-pieces; ``[]`` for blank text.
         """
         text = article.text
-        paragraphs = _paragraph_sentences(text)
+        paragraphs = paragraph_sentences(text)
         if not paragraphs:
             return []
         units = self._units(text, paragraphs)
@@ -411,7 +162,7 @@ class Chunker:
         if not spans:
             return []
         limit = self.limit
-        words_of = [[m.span() for m in _NONSPACE_RE.finditer(text, s, e)] for s, e in spans]
+        words_of = [[m.span() for m in words_in(text, s, e)] for s, e in spans]
         word_counts = self.count_tokens([text[a:b] for words in words_of for a, b in words])
         candidates: list[list[Span]] = []
         k = 0

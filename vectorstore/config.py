@@ -11,15 +11,27 @@ from typing import Any
 
 from vectorstore.errors import ConfigError
 
-# Privacy defaults, set before chromadb, gradio or onnxruntime are imported.
-for _k, _v in {
+#: Privacy defaults: telemetry off. Set before chromadb, gradio or onnxruntime load.
+PRIVACY_DEFAULTS = {
     "ANONYMIZED_TELEMETRY": "False",
     "GRADIO_ANALYTICS_ENABLED": "False",
     "ORT_DISABLE_TELEMETRY": "1",
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "TOKENIZERS_PARALLELISM": "false",
-}.items():
-    os.environ.setdefault(_k, _v)
+}
+
+
+def apply_privacy_defaults() -> None:
+    """Turn telemetry off (unless the environment already says otherwise).
+
+    Entry points (the CLI, the web app, :func:`open_store`) call this before chromadb,
+    gradio or onnxruntime are imported.
+    """
+    for k, v in PRIVACY_DEFAULTS.items():
+        os.environ.setdefault(k, v)
+
+
+apply_privacy_defaults()  # TODO(issue 12): entry points call it; then drop this line
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 

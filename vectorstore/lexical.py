@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from vectorstore.hashing import short_hash
+from vectorstore.text.stemming import new_stemmer
 
 _FORMAT = 2  # 2 adds the term counts (counts/*.npy) that incremental updates start from
 _READABLE = frozenset({1, 2})  # format 1 still searches; its first update is a full build
@@ -33,12 +34,6 @@ _COUNT_FILES = ("indptr", "terms", "counts")
 _PRETOKENIZED: dict[bytes, list[str]] = {}
 _PRE_LOCK = threading.Lock()
 _STEM_LOCAL = threading.local()
-
-
-def _stemmer() -> Any:
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
 
 
 def _key(text: str) -> bytes:
@@ -63,7 +58,7 @@ def pretokenize(texts: Sequence[str]) -> None:
     """
     stem = getattr(_STEM_LOCAL, "stem", None)
     if stem is None:
-        stem = _STEM_LOCAL.stem = _stemmer()
+        stem = _STEM_LOCAL.stem = new_stemmer()
     keys = [_key(t) for t in texts]
     with _PRE_LOCK:
         room = _PRETOKENIZED_MAX - len(_PRETOKENIZED)
@@ -260,7 +255,7 @@ class LexicalIndex:
         if not texts:
             return []
         if self._stem is None:
-            self._stem = _stemmer()
+            self._stem = new_stemmer()
         keys = [_key(t) for t in texts]
         with _PRE_LOCK:
             ready = [_PRETOKENIZED.get(k) for k in keys]
@@ -377,7 +372,7 @@ class LexicalIndex:
             if self._bm25 is None or not self._ids or k <= 0:
                 return []
             if self._stem is None:
-                self._stem = _stemmer()
+                self._stem = new_stemmer()
             toks = bm25s.tokenize([query], stopwords="en", stemmer=self._stem,
                                   return_ids=False, show_progress=False)[0]
             if not toks:

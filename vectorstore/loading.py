@@ -15,13 +15,12 @@ import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from vectorstore.hashing import short_hash
+from vectorstore.text.dates import parse_date
 from vectorstore.types import Article
 
 PROJECT_FILES = frozenset({"README", "LICENSE", "CHANGELOG", "CONTRIBUTING", "NOTICE"})
@@ -58,7 +57,6 @@ _HEADER_KEYS = {
 }
 _HEADER_LINE = re.compile(r"([A-Za-z_]+)[ \t]*:[ \t]*(.*)")
 _DATE_LINE = re.compile(r"date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|(?=\n)|$)", re.IGNORECASE)
-_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?=$|[T\s_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # and lone surrogates
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _ABBREVIATION_WORDS = (
@@ -456,47 +454,6 @@ def _title_from(line: str) -> str:
     """A title from a first line: kept whole when short, else its first sentence shortened."""
     line = " ".join(line.split())
     return line if len(line) <= _TITLE_CHARS else shorten(first_sentence(line))
-
-
-def parse_date(value: Any) -> date | None:
-    """Parse a publication date; ``None`` when absent or unparseable.
-
-    Accepts ``YYYY-MM-DD``, ``YYYY/MM/DD``, ISO datetimes, RFC 2822
-    (``Mon, 09 Sep 2019 10:00:00 GMT``), ``date``/``datetime`` objects and Unix
-    timestamps (seconds or milliseconds). The date is taken as written, not
-    converted between time zones.
-    """
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float):
-        try:
-            seconds = value / 1000 if abs(value) > 1e11 else value
-            return datetime.fromtimestamp(seconds, tz=UTC).date()
-        except (OverflowError, OSError, ValueError):
-            return None
-    if not isinstance(value, str):
-        return None
-    s = value.strip()
-    if not s:
-        return None
-    m = _YMD.match(s)
-    if m:
-        try:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            return None
-    try:
-        return parsedate_to_datetime(s).date()
-    except (TypeError, ValueError, IndexError, OverflowError):
-        pass
-    try:
-        return datetime.fromisoformat(s).date()
-    except ValueError:
-        return None
 
 
 # --------------------------------------------------------------------------- .html

@@ -108,7 +108,7 @@ def server() -> Iterator[FakeLLMServer]:
 
 
 def _llm(server: FakeLLMServer):  # type: ignore[no-untyped-def]
-    from qa.llm import make_chat_model
+    from qa.answerers.llm import make_chat_model
 
     return make_chat_model(Settings().with_(llm="openai:fake-model",
                                             llm_base_url=server.openai_url))

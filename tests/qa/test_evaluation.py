@@ -1,4 +1,4 @@
-"""Tests for qa.evaluation and qa.report: metrics on hand-built answers, the question-set and
+"""Tests for qa.eval.evaluation and qa.eval.report: metrics on hand-built answers, the question-set and
 realtimeqa readers, and the `newsdesk eval` command on real stores (real model, real Chroma).
 
 Answers here are built from our own value types (Answer, Citation, Passage), not mocks.
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from qa.cli import main
-from qa.evaluation import (
+from qa.eval.evaluation import (
     GATED_METRICS,
     MAX_ANSWER_WORDS,
     METRICS,
@@ -36,7 +36,7 @@ from qa.evaluation import (
     strip_markers,
     token_f1,
 )
-from qa.report import render_html
+from qa.eval.report import render_html
 from qa.types import Answer, Citation, Passage
 from vectorstore.errors import NewsdeskError
 from vectorstore.store import ArticleRecord

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa import NewsDesk
-from qa.entities import (
+from qa.answerers.extractive.answerer import DEFAULT_THRESHOLD, RERANK, ExtractiveAnswerer, analyse_question
+from qa.text.entities import (
     affiliations,
     country_key,
     find_dates,
@@ -21,9 +22,8 @@ from qa.entities import (
     person_roles,
     place_class,
 )
-from qa.extractive import DEFAULT_THRESHOLD, RERANK, ExtractiveAnswerer, analyse_question
 from qa.types import Answer, Draft
-from vectorstore.chunking import split_sentences
+from vectorstore.text.sentences import split_sentences
 from vectorstore.types import Passage
 
 MEETING = ("Jean-Yves Le Drian and Florence Parly of France and Russia’s Sergei Lavrov and "

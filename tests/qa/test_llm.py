@@ -1,4 +1,4 @@
-"""Tests for qa.llm: the whole path against a local server speaking the OpenAI / Ollama APIs.
+"""Tests for qa.answerers.llm: the whole path against a local server speaking the OpenAI / Ollama APIs.
 
 Real parts throughout (MiniLM, Chroma, LangChain's ChatOpenAI and ChatOllama over real
 HTTP); only the hosted LLM is replaced, by :class:`fakes.llm_server.FakeLLMServer`.
@@ -15,8 +15,7 @@ from fakes.llm_server import FakeLLMServer, Recorded, Reply, free_port
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.desk import NewsDesk
-from qa.llm import (
+from qa.answerers.llm import (
     ABSTAIN,
     LLMAnswerer,
     format_passages,
@@ -25,6 +24,7 @@ from qa.llm import (
     parse_reply,
     rewrite_question,
 )
+from qa.desk import NewsDesk
 from qa.types import Answer, Draft, Turn
 from vectorstore.config import Settings
 from vectorstore.errors import BackendError, ConfigError

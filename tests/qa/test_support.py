@@ -1,4 +1,4 @@
-"""Tests for qa.support: the real MiniLM model on passages cut from the bundled article."""
+"""Tests for qa.answerers.support: the real MiniLM model on passages cut from the bundled article."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.support import (
+from qa.answerers.support import (
     answer_sentences,
     assess_support,
     check_support,
@@ -19,8 +19,8 @@ from qa.support import (
     strip_markers,
 )
 from qa.types import Citation
-from vectorstore.chunking import split_sentences
 from vectorstore.embedding import Embedder
+from vectorstore.text.sentences import split_sentences
 from vectorstore.types import Passage
 
 SEED = Path(__file__).resolve().parents[2] / "corpus" / "articles" / "000_0777dc97777bf6e9.txt"

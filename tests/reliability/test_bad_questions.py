@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from reliability_helpers import ROOT, SEED_FILE, App, cli_cmd, cli_env, one_line_error
 
 from qa import Answer
-from qa.questions import MAX_QUESTION_CHARS, clean_question
+from qa.text.questions import MAX_QUESTION_CHARS, clean_question
 from vectorstore.errors import BadQuestion
 
 SEED_TEXT = SEED_FILE.read_text(encoding="utf-8")

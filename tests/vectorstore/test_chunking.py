@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vectorstore.chunking import HARD_MAX_TOKENS, Chunker, split_paragraphs, split_sentences
+from vectorstore.chunking import HARD_MAX_TOKENS, Chunker
 from vectorstore.embedding import token_counter
 from vectorstore.errors import ConfigError
+from vectorstore.text.sentences import split_paragraphs, split_sentences
 from vectorstore.types import Article, Chunk
 
 Counter = Callable[[Sequence[str]], list[int]]

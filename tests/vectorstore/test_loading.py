@@ -20,9 +20,9 @@ from vectorstore.loading import (
     first_sentence,
     load_file,
     load_paths,
-    parse_date,
     shorten,
 )
+from vectorstore.text.dates import parse_date
 from vectorstore.types import Article
 
 SEED = Path(__file__).resolve().parents[2] / "corpus" / "articles" / "000_0777dc97777bf6e9.txt"

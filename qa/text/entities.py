@@ -1060,7 +1060,7 @@ def affiliations(text: str, ents: list[Entity] | None = None) -> list[tuple[Enti
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    from vectorstore.chunking import split_sentences
+    from vectorstore.text.sentences import split_sentences
 
     return [(a, b) for a, b in split_sentences(text) if b > a]
 

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.entities import (
+from qa.text.entities import (
     COMMON,
     DEMONYMS,
     PORTFOLIOS,
@@ -56,6 +56,7 @@ from qa.entities import (
     place_class,
 )
 from qa.types import Citation, Draft
+from vectorstore.text.stemming import shared_stemmer
 from vectorstore.types import Passage
 
 ABSTAIN = "The articles don't say."
@@ -152,13 +153,6 @@ _ROLE_SUBJECT = re.compile(r"\bthe\s+(?:[\w'’-]+\s+){0,3}?(?:" + "|".join(sort
                            re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
 _IRREGULAR = {
     "said": "say", "says": "say", "told": "tell", "met": "meet", "won": "win", "held": "hold",
     "took": "take", "taken": "take", "left": "leave", "made": "make", "gave": "give",
@@ -201,7 +195,7 @@ def _stem(word: str) -> str:
     country = DEMONYMS.get(w)
     if country and " " not in country:
         w = country  # "Russian" matches "Russia"
-    return str(_stemmer().stemWord(w))
+    return str(shared_stemmer().stemWord(w))
 
 
 def _stems(text: str) -> set[str]:
@@ -556,7 +550,7 @@ def _sentences(p: Passage) -> list[tuple[int, int]]:
     spans = [(a, b) for a, b in p.sentences if 0 <= a < b <= len(p.text) and p.text[a:b].strip()]
     if spans:
         return spans
-    from vectorstore.chunking import split_sentences
+    from vectorstore.text.sentences import split_sentences
 
     return [(a, b) for a, b in split_sentences(p.text) if b > a]
 

@@ -861,7 +861,7 @@ def run_cli(args: argparse.Namespace) -> int:
     ``--format realtimeqa``, articles go into a fresh temporary store (or a reusable one
     under ``--store-cache``).
     """
-    from qa.report import write_html
+    from qa.eval.report import write_html
 
     k = int(args.k)
     limit = args.limit
@@ -895,7 +895,7 @@ def run_cli(args: argparse.Namespace) -> int:
                 _ingest(desk, args.corpus)
                 meta["corpus"] = list(args.corpus)
             else:
-                from qa.cli import _desk
+                from qa.cli.main import _desk
 
                 desk = _desk(args)
                 meta["store"] = desk.store.location

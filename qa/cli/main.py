@@ -168,7 +168,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from qa.evaluation import run_cli
+    from qa.eval.evaluation import run_cli
 
     return int(run_cli(args))
 

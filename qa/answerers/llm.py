@@ -9,7 +9,7 @@ The model sees numbered passages fenced as untrusted data and must answer with `
 citations or reply exactly :data:`ABSTAIN`. Its reply is then parsed: citation numbers
 that name no passage are dropped (with a warning), the rest renumbered by first use,
 each citation gets the passage sentence that best supports it as its quote, and every
-sentence goes through :func:`qa.support.assess_support`.
+sentence goes through :func:`qa.answerers.support.assess_support`.
 
 Failure policy: when the backend is down or errors, :class:`LLMAnswerer` answers with
 its fallback (the extractive answerer by default) and says so in ``Draft.warnings``;
@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol
 
-from qa.support import (
+from qa.answerers.support import (
     MARKER_RE,
     Embed,
     SentenceCheck,
@@ -336,7 +336,7 @@ class LLMAnswerer:
         self.embed = embed
         self.chain = answer_prompt() | llm | StrOutputParser()
         if fallback is True:
-            from qa.extractive import ExtractiveAnswerer
+            from qa.answerers.extractive import ExtractiveAnswerer
 
             self.fallback: Answerer | None = ExtractiveAnswerer()
         else:

@@ -30,13 +30,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
+from qa.citations import LEADING_MARKERS_RE as _LEADING_MARKERS
+from qa.citations import MARKER_RE, marker_numbers, strip_markers
 from qa.types import Citation
-from vectorstore.chunking import split_sentences
+from vectorstore.text.sentences import split_sentences
+from vectorstore.text.stemming import shared_stemmer
 from vectorstore.types import Passage
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -48,8 +49,6 @@ SUPPORT_MIN = 0.5
 EMBED_WEIGHT = 0.5
 
 #: ``[3]``, ``[1, 2]``, ``[1-3]``: a citation marker as answerers write it.
-MARKER_RE = re.compile(r"\[\s*\d+(?:\s*[,;–-]\s*\d+)*\s*\]")
-_LEADING_MARKERS = re.compile(r"(?:\s*\[\s*\d+(?:\s*[,;–-]\s*\d+)*\s*\])+")
 _NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 _ANCHOR_RE = re.compile(r"\b(in|at|near)\s+(?:the\s+)?([A-Z][\w'’-]*)")
@@ -109,29 +108,6 @@ class SentenceCheck:
     quotes: Mapping[int, tuple[Span, float]] = field(default_factory=dict)
 
 
-def marker_numbers(marker: str) -> list[int]:
-    """The numbers in one citation marker: ``"[1, 3-4]"`` → ``[1, 3, 4]``."""
-    out: list[int] = []
-    for part in re.split(r"\s*[,;]\s*", marker.strip("[] \t")):
-        m = re.fullmatch(r"(\d+)\s*[–-]\s*(\d+)", part)
-        if m:
-            a, b = int(m.group(1)), int(m.group(2))
-            if a <= b and b - a < 20:
-                out.extend(range(a, b + 1))
-            else:
-                out.extend([a, b])
-        elif part.strip().isdigit():
-            out.append(int(part))
-    return out
-
-
-def strip_markers(text: str) -> str:
-    """``text`` without citation markers, whitespace tidied."""
-    t = MARKER_RE.sub("", text)
-    t = re.sub(r"\s+([.,;:!?])", r"\1", t)
-    return re.sub(r"\s+", " ", t).strip()
-
-
 def answer_sentences(text: str) -> list[Span]:
     """Split an answer into sentences, keeping trailing markers with their sentence.
 
@@ -148,16 +124,6 @@ def answer_sentences(text: str) -> list[Span]:
         if s < e:
             out.append([s, e])
     return [(s, e) for s, e in out]
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    try:
-        import Stemmer
-
-        return Stemmer.Stemmer("english")
-    except Exception:  # pragma: no cover - PyStemmer is a dependency
-        return None
 
 
 def _words(text: str) -> list[str]:
@@ -177,8 +143,7 @@ def _numbers(text: str) -> set[str]:
 def content_tokens(text: str) -> set[str]:
     """Stemmed content words and numbers of ``text`` (stopwords and 1-letter words dropped)."""
     words = [w for w in _words(text) if len(w) > 1 and w not in STOPWORDS]
-    st = _stemmer()
-    stems = st.stemWords(words) if st is not None and words else words
+    stems = shared_stemmer().stemWords(words) if words else words
     toks = set(stems)
     for w in words:  # keep hyphenated names matchable by their parts too
         if "-" in w:

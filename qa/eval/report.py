@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from qa.evaluation import GATED_METRICS, LABELS, METRICS, CaseResult, EvalReport, strip_markers
+from qa.eval.evaluation import GATED_METRICS, LABELS, METRICS, CaseResult, EvalReport, strip_markers
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;

@@ -1,0 +1,1 @@
+"""Answerers: turn a question and retrieved passages into a cited answer."""

@@ -1,0 +1,1 @@
+"""Evaluation: question sets, metrics, scoring and the HTML report."""

@@ -1,0 +1,1 @@
+"""Text understanding for the answerers: entities, numbers, places, roles, question analysis."""

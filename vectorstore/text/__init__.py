@@ -1,0 +1,1 @@
+"""Text primitives shared by the whole house: the sentence splitter and the date reader."""
