@@ -36,7 +36,7 @@ test-fast: setup
 	$(PY) -m pytest -q -m "not browser and not slow"
 
 lint: setup
-	$(VENV)/bin/ruff check qa vectorstore app.py tests bench
+	$(VENV)/bin/ruff check qa vectorstore web app.py tests bench
 	$(VENV)/bin/mypy
 
 gate: setup

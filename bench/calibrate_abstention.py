@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
             ok = "ok" if correct(c.text, c.answers) else "--"
             print(f"{mark} {c.score:6.3f} {ok} gold_in_top={int(c.gold_retrieved)} {c.qid} "
                   f"{c.question[:70]!r} -> {c.text[:110]!r} (gold {c.answers}) {' '.join(c.notes)}")
-    from qa.answerers.extractive.answerer import DEFAULT_THRESHOLD
+    from qa.answerers.extractive import DEFAULT_THRESHOLD
 
     grid = sorted({round(x * 0.01, 2) for x in range(0, 101)} | {DEFAULT_THRESHOLD})
     rows = sweep(cases, grid)

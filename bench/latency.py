@@ -155,7 +155,7 @@ def _chroma_server(path: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 def _bm25_for_url(home: Path, url: str) -> None:
     """Give the server-mode desk the BM25 index already built for this store (same revision)."""
-    from vectorstore.hashing import short_hash
+    from vectorstore.ids import short_hash
 
     src = home / "bm25" / short_hash(str(home / "chroma"))
     dst = home / "bm25" / short_hash(url)
@@ -176,12 +176,13 @@ def bm25_at(n_docs: int, n_queries: int = 200) -> dict[str, Any]:
     import numpy as np
 
     from bench.synth import base_chunks
-    from vectorstore.lexical import LexicalIndex, TermCounts, _stemmer, _tokens
+    from vectorstore.lexical import LexicalIndex, TermCounts, _tokens
+    from vectorstore.text.stemming import new_stemmer
 
     _, chunks, _ = base_chunks("onnx-int8")
     texts = [c.text for cs in chunks for c in cs]
     vocab: dict[str, int] = {}
-    base = TermCounts.of(_tokens(texts, _stemmer()), vocab)
+    base = TermCounts.of(_tokens(texts, new_stemmer()), vocab)
     reps = -(-n_docs // len(base))
     per_row = np.tile(np.diff(base.indptr), reps)
     big = TermCounts(np.concatenate([[0], np.cumsum(per_row)]).astype(np.int64),

@@ -64,8 +64,7 @@ def build(home: Path, n_chunks: int, backend: str, seed: int = 0, log: bool = Tr
     """Create a store of ``n_chunks`` chunks at ``home`` (embedded Chroma) with its BM25 index."""
     from qa.desk import NewsDesk
     from vectorstore.config import Settings
-    from vectorstore.hashing import content_hash
-    from vectorstore.ingest import fast_simhash, normalised_hash
+    from vectorstore.dedupe import content_hash, normalised_hash, simhash
     from vectorstore.store import ArticleWrite
 
     marker = home / "synth.json"
@@ -104,7 +103,7 @@ def build(home: Path, n_chunks: int, backend: str, seed: int = 0, log: bool = Tr
                 v = v + rng.normal(0.0, 0.3 / np.sqrt(dim), size=v.shape).astype(np.float32)
                 v = v / np.linalg.norm(v, axis=1, keepdims=True)
             th = normalised_hash(a2.text) + (f"#{rep}" if rep else "")
-            sh = sh_cache.setdefault(art.id, fast_simhash(art.text))
+            sh = sh_cache.setdefault(art.id, simhash(art.text))
             batch.append(ArticleWrite(a2, cs2, v.astype(np.float32),
                                       [content_hash(c.text) for c in cs2], th, sh))
             written += len(cs2)

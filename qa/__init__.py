@@ -5,7 +5,7 @@ errors and the article loader's result types.
 """
 
 from qa.desk import NewsDesk
-from qa.eval.evaluation import EvalReport, evaluate, load_cases
+from qa.eval import EvalReport, evaluate, load_cases
 from qa.types import Answer, Citation, Conversation, Turn
 from vectorstore.config import Settings, apply_privacy_defaults
 from vectorstore.errors import (

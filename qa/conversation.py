@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from qa.answerers.extractive import analyse_question
+from qa.text.analysis import analyse_question
 from qa.text.entities import COMMON, Entity, find_dates, find_entities
 from qa.types import Turn
 

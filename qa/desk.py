@@ -10,6 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from langchain_core.language_models import BaseChatModel
+
+from qa.protocols import Answerer, Rewriter
 from qa.retrieval import Filters, HybridSearch, NewsRetriever
 from qa.text.questions import clean_question, parse_day
 from qa.types import Answer, Conversation, Turn
@@ -31,17 +34,19 @@ class NewsDesk:
     load on first use; :meth:`warm` loads them in the background.
     """
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(self, settings: Settings, store: Store, embedder: Embedder | None = None, *,
+                 llm: BaseChatModel | None = None, answerer: Answerer | None = None,
+                 rewriter: Rewriter | None = None) -> None:
         self.settings = settings
         self.store = store
-        self.embedder = Embedder.from_settings(settings)
+        self.embedder: Embedder = embedder or Embedder.from_settings(settings)
         self.lexical = LexicalIndex.for_store(settings.home, store.location)
         self._lex_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._chunker: Chunker | None = None
-        self._answerer: Any = None
-        self._rewriter: Any = None
-        self._llm: Any = None
+        self._answerer = answerer
+        self._rewriter = rewriter
+        self._llm = llm
         self._lexical_loaded = False
 
     # -- construction ---------------------------------------------------------------------
@@ -67,11 +72,7 @@ class NewsDesk:
         emb = Embedder.from_settings(s)
         store = open_store(s, model=emb.identity, dim=emb.dim, backend=emb.backend)
         emb = emb.matching(store.info().backend)  # the store's vectors decide the precision
-        desk = cls(s, store)
-        desk.embedder = emb
-        if llm is not None and not isinstance(llm, str):
-            desk._llm = llm
-        return desk
+        return cls(s, store, emb, llm=None if llm is None or isinstance(llm, str) else llm)
 
     def warm(self, background: bool = True) -> threading.Thread | None:
         """Load the model, the BM25 index and the answerer now (in a thread by default)."""
@@ -103,7 +104,7 @@ class NewsDesk:
         return self._chunker
 
     @property
-    def llm(self) -> Any:
+    def llm(self) -> BaseChatModel | None:
         """The LangChain chat model, or ``None`` for the extractive answerer."""
         if self._llm is None and self.settings.llm.lower() not in {"", "none"}:
             from qa.answerers.llm import make_chat_model
@@ -112,7 +113,7 @@ class NewsDesk:
         return self._llm
 
     @property
-    def answerer(self) -> Any:
+    def answerer(self) -> Answerer:
         """The answerer in use: LLM-backed when an LLM is set, else extractive."""
         if self._answerer is None:
             if self.llm is not None:
@@ -134,7 +135,7 @@ class NewsDesk:
         return self.embedder.embed(texts)
 
     @property
-    def rewriter(self) -> Any:
+    def rewriter(self) -> Rewriter:
         """Rewrites follow-up questions into standalone ones."""
         if self._rewriter is None:
             from qa.conversation import QuestionRewriter

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -77,80 +78,27 @@ class HybridSearch:
         ``Passage.score`` is the cosine similarity of the passage to the query; the order
         is the fused rank. ``recency`` > 0 favours newer articles (for "latest" questions).
         """
-        import time
-
         f = filters or Filters()
         n = max(k * self.depth, 20)
-        ids = list(f.article_ids) if f.article_ids is not None else None
         bm25_ms = [0.0]
-
-        def lexical() -> list[tuple[str, float]]:
-            t = time.perf_counter()
-            try:
-                if self.lexical is None or not len(self.lexical):
-                    return []
-                mask = self.lexical.mask(f.since, f.until, list(f.sources) or None, ids)
-                return self.lexical.search(query, n, mask)
-            finally:
-                bm25_ms[0] = (time.perf_counter() - t) * 1000
-
         # BM25 runs beside the query encoder and the dense search (both release the GIL).
-        lex_job = _pool().submit(lexical)
+        lex_job = _pool().submit(self._lexical, query, n, f, bm25_ms)
         t0 = time.perf_counter()
         try:
             qv = self.embed_query(query)
             t1 = time.perf_counter()
-            where = self.store.where(f.since, f.until, list(f.sources) or None, ids)
-            dense = self.store.search(qv, n, where)
+            dense = self.store.search(qv, n, self._where(f))
         finally:
             t2 = time.perf_counter()
             lex = lex_job.result()
         t3 = time.perf_counter()
-        fused: dict[str, float] = {}
-        for rank, p in enumerate(dense):
-            fused[p.chunk_id] = fused.get(p.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        for rank, (cid, _) in enumerate(lex):
-            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        fused = rrf([[p.chunk_id for p in dense], [cid for cid, _ in lex]])
         by_id = {p.chunk_id: p for p in dense}
-        missing = [cid for cid, _ in lex if cid not in by_id]
-        if missing:
-            vec_job = _pool().submit(self.store.vectors_for_ids, missing)
-            try:
-                extra = self.store.get_passages(missing)
-            finally:
-                vecs = vec_job.result()
-            for p in extra:
-                v = vecs.get(p.chunk_id)
-                sim = float(np.dot(v, qv)) if v is not None else 0.0
-                by_id[p.chunk_id] = replace(p, score=sim)
+        self._add_missing(by_id, [cid for cid, _ in lex if cid not in by_id], qv)
         if recency > 0:
-            days = [p.published.toordinal() for p in by_id.values() if p.published]
-            if days:
-                newest, oldest = max(days), min(days)
-                span = max(newest - oldest, 1)
-                for cid, cand in by_id.items():
-                    if cid in fused and cand.published:
-                        fused[cid] += recency * (cand.published.toordinal() - oldest) / span / RRF_K
-        ranked = sorted(fused, key=lambda c: fused[c], reverse=True)
-        out: list[Passage] = []
-        per: dict[str, int] = {}
-        for cid in ranked:
-            hit = by_id.get(cid)
-            if hit is None:
-                continue
-            if per.get(hit.article_id, 0) >= self.per_article:
-                continue
-            per[hit.article_id] = per.get(hit.article_id, 0) + 1
-            out.append(hit)
-            if len(out) >= k:
-                break
-        if len(out) < k:  # fill with capped passages rather than return too few
-            have = {p.chunk_id for p in out}
-            for cid in ranked:
-                if len(out) >= k:
-                    break
-                if cid not in have and cid in by_id:
-                    out.append(by_id[cid])
+            _boost_recent(fused, by_id, recency)
+        out = _diverse_top(sorted(fused, key=lambda c: fused[c], reverse=True), by_id, k,
+                           self.per_article)
         t4 = time.perf_counter()
         if timings is not None:
             timings["embed_query"] = (t1 - t0) * 1000
@@ -158,6 +106,81 @@ class HybridSearch:
             timings["bm25"] = bm25_ms[0]  # in parallel with embed_query + dense
             timings["fuse"] = (t4 - t3) * 1000
         return out
+
+    def _where(self, f: Filters) -> Any:
+        ids = list(f.article_ids) if f.article_ids is not None else None
+        return self.store.where(f.since, f.until, list(f.sources) or None, ids)
+
+    def _lexical(self, query: str, n: int, f: Filters, ms: list[float]) -> list[tuple[str, float]]:
+        """BM25 hits for ``query`` under ``f``; its time in milliseconds goes to ``ms[0]``."""
+        t = time.perf_counter()
+        try:
+            if self.lexical is None or not len(self.lexical):
+                return []
+            ids = list(f.article_ids) if f.article_ids is not None else None
+            mask = self.lexical.mask(f.since, f.until, list(f.sources) or None, ids)
+            return self.lexical.search(query, n, mask)
+        finally:
+            ms[0] = (time.perf_counter() - t) * 1000
+
+    def _add_missing(self, by_id: dict[str, Passage], missing: list[str], qv: np.ndarray) -> None:
+        """Fetch the BM25-only hits into ``by_id``, scored by cosine similarity to ``qv``."""
+        if not missing:
+            return
+        vec_job = _pool().submit(self.store.vectors_for_ids, missing)
+        try:
+            extra = self.store.get_passages(missing)
+        finally:
+            vecs = vec_job.result()
+        for p in extra:
+            v = vecs.get(p.chunk_id)
+            sim = float(np.dot(v, qv)) if v is not None else 0.0
+            by_id[p.chunk_id] = replace(p, score=sim)
+
+
+def rrf(rankings: Sequence[Sequence[str]]) -> dict[str, float]:
+    """Reciprocal rank fusion: each id's summed ``1 / (RRF_K + rank)`` over ``rankings``."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, cid in enumerate(ranking):
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+    return fused
+
+
+def _boost_recent(fused: dict[str, float], by_id: dict[str, Passage], recency: float) -> None:
+    """Raise fused scores in proportion to how recent each candidate's article is."""
+    days = [p.published.toordinal() for p in by_id.values() if p.published]
+    if not days:
+        return
+    newest, oldest = max(days), min(days)
+    span = max(newest - oldest, 1)
+    for cid, cand in by_id.items():
+        if cid in fused and cand.published:
+            fused[cid] += recency * (cand.published.toordinal() - oldest) / span / RRF_K
+
+
+def _diverse_top(ranked: list[str], by_id: dict[str, Passage], k: int,
+                 per_article: int) -> list[Passage]:
+    """The best ``k`` of ``ranked``, at most ``per_article`` from one article; when that
+    leaves fewer than ``k``, filled up with the capped ones in rank order."""
+    out: list[Passage] = []
+    per: dict[str, int] = {}
+    for cid in ranked:
+        hit = by_id.get(cid)
+        if hit is None or per.get(hit.article_id, 0) >= per_article:
+            continue
+        per[hit.article_id] = per.get(hit.article_id, 0) + 1
+        out.append(hit)
+        if len(out) >= k:
+            break
+    if len(out) < k:  # fill with capped passages rather than return too few
+        have = {p.chunk_id for p in out}
+        for cid in ranked:
+            if len(out) >= k:
+                break
+            if cid not in have and cid in by_id:
+                out.append(by_id[cid])
+    return out
 
 
 def passage_to_document(p: Passage) -> Document:

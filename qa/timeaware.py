@@ -1,7 +1,8 @@
-"""Reading dates and periods out of a question.
+"""The time scope of a question: a published-date filter, a recency boost, notes.
 
-"in September 2019", "on 9 September 2019", "in 2019", "last week", "yesterday", "since
-March 2020", "before 2020", "between 2019 and 2021" become a published-date filter;
+The period a question names ("in September 2019", "on 9 September 2019", "in 2019", "last
+week", "yesterday", "since March 2020", "before 2020", "between 2019 and 2021"), read by
+:func:`vectorstore.text.dates.question_period`, becomes a published-date filter;
 "latest", "most recent", "newest", "now", "currently" ask for a recency boost. Relative
 periods are read against ``until`` (the "as of" date) or today. A relative period reaches up
 to the reference date, since news about "last week" is often published this week.
@@ -17,20 +18,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from qa.text.entities import DateMention, find_dates, format_period
+from vectorstore.text.dates import QuestionPeriod, format_period, question_period
 
 RECENCY = 1.0
 _RECENT = re.compile(r"\b(latest|most\s+recent(?:ly)?|newest|now|currently|current|"
                      r"these\s+days|as\s+of\s+today|up\s+to\s+date)\b", re.IGNORECASE)
-_RANGE = re.compile(r"\b(?P<kw>since|after|from|before|until|till|by|prior\s+to|between)\s*$",
-                    re.IGNORECASE)
-_LOOKBACK = re.compile(r"\b(?:in\s+)?the\s+(?:past|last)\s+(?P<n>\d+|two|three|four|five|six|seven|"
-                       r"eight|nine|ten|few)\s+(?P<u>days?|weeks?|months?|years?)\b",
-                       re.IGNORECASE)
-_NUM = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-        "nine": 9, "ten": 10, "few": 3}
 
 
 _PUBLISHED = re.compile(r"\b(news|articles?|stor(?:y|ies)|reports?|reporting|coverage|published|"
@@ -75,8 +69,8 @@ def time_scope(question: str, since: date | None = None, until: date | None = No
         since, until = until, since  # inverted explicit bounds: swap rather than match nothing
         notes.append("since was after until: swapped them")
     ref = until or today or date.today()
-    p_since, p_until, what, soft = _parse(question, ref) if question_dates else \
-        (None, None, "", False)
+    asked = question_period(question, ref) if question_dates else QuestionPeriod()
+    p_since, p_until, what, soft = asked.since, asked.until, asked.phrase, asked.calendar
     # the question narrows the explicit range; on a conflict the explicit range wins
     s = max(x for x in (since, p_since) if x is not None) if since or p_since else None
     u = min(x for x in (until, p_until) if x is not None) if until or p_until else None
@@ -113,61 +107,6 @@ def _range(s: date | None, u: date | None) -> str:
 
 def _note(s: date | None, u: date | None, what: str) -> str:
     return f"limited to articles published {_range(s, u)} (from “{what}”)"
-
-
-def _parse(question: str, ref: date) -> tuple[date | None, date | None, str, bool]:
-    """The (since, until, phrase, soft) a question's own words ask for; ``soft`` when the
-    phrase is a calendar date (which may date the event, not the article)."""
-    m = _LOOKBACK.search(question)
-    if m:
-        n = int(m.group("n")) if m.group("n").isdigit() else _NUM[m.group("n").lower()]
-        unit = m.group("u").lower().rstrip("s")
-        days = {"day": 1, "week": 7, "month": 31, "year": 366}[unit] * n
-        return ref - timedelta(days=days), ref, m.group(0).strip(), False
-    since, until, what, d = _parse_mentions(question, ref)
-    return since, until, what, d is not None and not d.relative
-
-
-def _parse_mentions(question: str, ref: date) -> tuple[date | None, date | None, str,
-                                                       DateMention | None]:
-    mentions = [d for d in find_dates(question, ref) if d.first is not None]
-    if not mentions:
-        return None, None, "", None
-    # "between 2019 and 2021", "from March to May 2020"
-    if len(mentions) >= 2:
-        gap = question[mentions[0].end:mentions[1].start].strip().lower()
-        before = question[:mentions[0].start]
-        if gap in {"and", "to", "-", "–", "until", "through"} and \
-                re.search(r"\b(between|from)\s*$", before, re.IGNORECASE):
-            a, b = mentions[0], mentions[1]
-            assert a.first is not None and b.last is not None
-            lo, hi = min(a.first, b.first or a.first), max(a.last or a.first, b.last)
-            return lo, hi, question[a.start:b.end], a if not b.relative else b
-    d = mentions[0]
-    assert d.first is not None and d.last is not None
-    lead = _RANGE.search(question[:d.start])
-    kw = lead.group("kw").lower() if lead else ""
-    phrase = (lead.group(0) if lead else "") + d.text
-    if kw in {"since", "after", "from"}:
-        start = d.last + timedelta(days=1) if kw == "after" else d.first
-        return start, None, phrase.strip(), d
-    if kw in {"before", "prior to"}:
-        return None, d.first - timedelta(days=1), phrase.strip(), d
-    if kw in {"until", "till", "by"}:
-        return None, d.last, phrase.strip(), d
-    if d.relative and d.last > ref and d.first >= ref:
-        # "next week", "tomorrow", "later this year": the future, where nothing is published yet
-        return None, None, "", None
-    if d.relative and _ROLLING.search(d.text):
-        # relative periods reach up to the reference date; "this week" means the past 7 days
-        start = min(d.first, ref - timedelta(days=6)) if "this week" in d.text.lower() \
-            else d.first
-        return start, ref, d.text, d
-    return d.first, min(d.last, ref) if d.relative else d.last, d.text, d
-
-
-_ROLLING = re.compile(r"week|month|year|yesterday|today|tonight|ago|monday|tuesday|wednesday|"
-                      r"thursday|friday|saturday|sunday", re.IGNORECASE)
 
 
 def describe(scope: Scope) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import Any, Protocol
 
 from vectorstore.types import Passage
 
-__all__ = ["Answer", "Citation", "Conversation", "Draft", "Passage", "Turn"]
+__all__ = ["Answer", "Asker", "Citation", "Conversation", "Draft", "Passage", "Turn"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,18 @@ class Turn:
         return {"question": self.question, "answer": self.answer.to_dict()}
 
 
+class Asker(Protocol):
+    """What a :class:`Conversation` needs of the desk: ask with a history."""
+
+    def ask(self, question: str, *, k: int | None = None, since: date | str | None = None,
+            until: date | str | None = None, sources: Sequence[str] | None = None,
+            history: Sequence[Turn] | None = None) -> Answer: ...
+
+    def stream(self, question: str, *, k: int | None = None, since: date | str | None = None,
+               until: date | str | None = None, sources: Sequence[str] | None = None,
+               history: Sequence[Turn] | None = None) -> Iterator[str | Answer]: ...
+
+
 @dataclass
 class Conversation:
     """A chat: the turns so far, and the desk that answers the next one.
@@ -88,19 +102,19 @@ class Conversation:
     Use :meth:`qa.NewsDesk.chat` to start one.
     """
 
-    desk: Any = field(repr=False, default=None)
+    desk: Asker | None = field(repr=False, default=None)
     turns: list[Turn] = field(default_factory=list)
     id: str = ""
 
     def ask(self, question: str, **kwargs: Any) -> Answer:
         """Ask a follow-up: the question is rewritten from the earlier turns before retrieval."""
-        answer: Answer = self.desk.ask(question, history=list(self.turns), **kwargs)
+        answer = self._desk().ask(question, history=list(self.turns), **kwargs)
         self.turns.append(Turn(question, answer))
         return answer
 
-    def stream(self, question: str, **kwargs: Any) -> Any:
+    def stream(self, question: str, **kwargs: Any) -> Iterator[str | Answer]:
         """Like :meth:`ask`, yielding text pieces and then the finished :class:`Answer`."""
-        for piece in self.desk.stream(question, history=list(self.turns), **kwargs):
+        for piece in self._desk().stream(question, history=list(self.turns), **kwargs):
             if isinstance(piece, Answer):
                 self.turns.append(Turn(question, piece))
             yield piece
@@ -108,6 +122,11 @@ class Conversation:
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return {"id": self.id, "turns": [t.to_dict() for t in self.turns]}
+
+    def _desk(self) -> Asker:
+        if self.desk is None:
+            raise RuntimeError("this conversation has no desk: start one with NewsDesk.chat()")
+        return self.desk
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,9 @@ from typing import Any
 import numpy as np
 
 from vectorstore.errors import ConfigError
-from vectorstore.hashing import short_hash
+from vectorstore.ids import short_hash
+from vectorstore.models import resolve_model_path
+from vectorstore.privacy import apply_privacy_defaults
 
 BACKENDS = ("auto", "torch", "onnx", "onnx-int8", "openvino")
 INT8_BACKENDS = frozenset({"onnx-int8"})
@@ -59,6 +61,7 @@ def resolve_backend(backend: str, device: str) -> str:
         return backend
     if device != "cpu":
         return "torch"
+    apply_privacy_defaults()  # before onnxruntime loads
     try:
         import onnxruntime  # noqa: F401
     except ImportError:  # pragma: no cover - onnxruntime is a chromadb dependency
@@ -361,7 +364,6 @@ class OnnxEncoder:
 def main() -> None:  # pragma: no cover - a helper for setup scripts
     """Export every ONNX variant of the configured model now: ``python -m vectorstore.accel``."""
     from vectorstore.config import Settings
-    from vectorstore.embedding import resolve_model_path
 
     path = resolve_model_path(Settings.from_env().embed_model)
     for b in ("onnx", "onnx-int8"):

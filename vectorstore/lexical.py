@@ -20,7 +20,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from vectorstore.hashing import short_hash
+from vectorstore.ids import short_hash
+from vectorstore.store.codec import day_number
 from vectorstore.text.stemming import new_stemmer
 
 _FORMAT = 2  # 2 adds the term counts (counts/*.npy) that incremental updates start from
@@ -347,8 +348,6 @@ class LexicalIndex:
              sources: Sequence[str] | None = None,
              article_ids: Sequence[str] | None = None) -> np.ndarray | None:
         """A 0/1 weight per chunk for the filters, or ``None`` when nothing is filtered."""
-        from vectorstore.store import day_number
-
         if not (since or until or sources or article_ids is not None):
             return None
         m = np.ones(len(self._ids), dtype=bool)

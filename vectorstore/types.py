@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from vectorstore.ids import short_hash
+
 
 @dataclass(frozen=True)
 class Article:
@@ -59,8 +61,6 @@ class Chunk:
     @property
     def id(self) -> str:
         """Chunk id inside the store: stable for an article and position."""
-        from vectorstore.hashing import short_hash
-
         return f"{short_hash(self.article_id)}:{self.index}"
 
 

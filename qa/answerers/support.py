@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.citations import LEADING_MARKERS_RE as _LEADING_MARKERS
-from qa.citations import MARKER_RE, marker_numbers, strip_markers
+from qa.citations import LEADING_MARKERS_RE, MARKER_RE, marker_numbers, strip_markers
+from qa.text import wordlists
+from qa.text.passages import passage_sentences
 from qa.types import Citation
 from vectorstore.text.sentences import split_sentences
 from vectorstore.text.stemming import shared_stemmer
@@ -48,7 +49,6 @@ Span = tuple[int, int]
 SUPPORT_MIN = 0.5
 EMBED_WEIGHT = 0.5
 
-#: ``[3]``, ``[1, 2]``, ``[1-3]``: a citation marker as answerers write it.
 _NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 _ANCHOR_RE = re.compile(r"\b(in|at|near)\s+(?:the\s+)?([A-Z][\w'’-]*)")
@@ -61,28 +61,9 @@ _INSTRUCTION_RE = re.compile(
     r"|(?:^|\n)\s*(?:system|assistant)\s*:", re.IGNORECASE)
 
 
-def _wordset(spaced: str) -> frozenset[str]:
-    """The whitespace-separated words of ``spaced``."""
-    return frozenset(spaced.split())
-
-
-STOPWORDS = _wordset("""
-a about above after again against all also am an and any are as at be because been before
-being below between both but by can could did do does doing down during each few for from
-further had has have having he her here hers herself him himself his how i if in into is it
-its itself just me more most my myself no nor not now of off on once only or other our ours
-ourselves out over own same she should so some such than that the their theirs them
-themselves then there these they this those through to too under until up very was we were
-what when where which while who whom why will with would you your yours yourself
-yourselves said says say told according would could may might must shall also however
-according per via among amid upon within without
-""")
-
-_MONTHS_DAYS = _wordset("""
-january february march april may june july august september october november december
-jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
-saturday sunday
-""")
+#: Left out of the content words compared.
+STOPWORDS = wordlists.words("support_stopwords")
+_MONTHS_DAYS = wordlists.words("months_days")
 
 
 @dataclass(frozen=True)
@@ -115,7 +96,7 @@ def answer_sentences(text: str) -> list[Span]:
     """
     out: list[list[int]] = []
     for s, e in split_sentences(text):
-        m = _LEADING_MARKERS.match(text, s)
+        m = LEADING_MARKERS_RE.match(text, s)
         if m and out and m.end() > s:
             out[-1][1] = m.end()
             s = m.end()
@@ -185,10 +166,48 @@ def _passage_of(c: Passage | Citation) -> Passage:
     return c.passage if isinstance(c, Citation) else c
 
 
-def passage_sentences(p: Passage) -> list[Span]:
-    """Sentence spans of ``p.text`` (stored ones, else split now)."""
-    spans = [(s, e) for s, e in p.sentences if 0 <= s < e <= len(p.text)]
-    return spans or split_sentences(p.text) or [(0, len(p.text))]
+def _cited(answer_text: str, sentences: list[Span],
+           passages: Mapping[int, Passage]) -> list[tuple[int, ...]]:
+    """The valid citation numbers each answer sentence carries, in order of appearance."""
+    cited: list[tuple[int, ...]] = []
+    for s, e in sentences:
+        found: list[int] = []
+        for m in MARKER_RE.finditer(answer_text, s, e):
+            found.extend(n for n in marker_numbers(m.group(0))
+                         if n in passages and n not in found)
+        cited.append(tuple(found))
+    return cited
+
+
+def _judge(claim: str, ns: tuple[int, ...], cv: np.ndarray, vecs: np.ndarray,
+           passages: Mapping[int, Passage], spans: Mapping[int, list[Span]],
+           cand_index: Mapping[int, int]) -> tuple[float, float, dict[int, tuple[Span, float]]]:
+    """``(score, echo, quotes)`` of one cited claim: its best combined score over the cited
+    passages' sentences (and neighbouring pairs), the best score of an instruction-like
+    sentence, and the best quote in each passage."""
+    quotes: dict[int, tuple[Span, float]] = {}
+    best_sim, best_cov, echo = -1.0, 0.0, 0.0
+    toks = content_tokens(claim)
+    for n in ns:
+        p, sp = passages[n], spans[n]
+        sims = vecs[cand_index[n]:cand_index[n] + len(sp)] @ cv
+        sent_toks = [content_tokens(p.text[a:b]) for a, b in sp]
+        covs = [_coverage(toks, t) for t in sent_toks]
+        per = [EMBED_WEIGHT * float(sims[i]) + (1 - EMBED_WEIGHT) * covs[i]
+               for i in range(len(sp))]
+        # Instruction-like sentences are not facts: they never support, never get quoted.
+        bad = [looks_like_instruction(p.text[a:b]) for a, b in sp]
+        echo = max([echo, *(per[i] for i in range(len(sp)) if bad[i])])
+        ok = [i for i in range(len(sp)) if not bad[i]] or list(range(len(sp)))
+        j = max(ok, key=lambda i: per[i])
+        quotes[n] = (sp[j], per[j] if not bad[j] else 0.0)
+        good = [i for i in range(len(sp)) if not bad[i]]
+        best_sim = max([best_sim, *(float(sims[i]) for i in good)])
+        best_cov = max([best_cov, *(covs[i] for i in good),
+                        *(_coverage(toks, sent_toks[i] | sent_toks[i + 1])
+                          for i in range(len(sp) - 1) if not bad[i] and not bad[i + 1])])
+    score = EMBED_WEIGHT * max(best_sim, 0.0) + (1 - EMBED_WEIGHT) * best_cov
+    return score, echo, quotes
 
 
 def assess_support(answer_text: str, citations_by_n: Mapping[int, Passage | Citation],
@@ -207,17 +226,11 @@ def assess_support(answer_text: str, citations_by_n: Mapping[int, Passage | Cita
     """
     passages = {n: _passage_of(c) for n, c in citations_by_n.items()}
     sentences = answer_sentences(answer_text)
-    cited: list[tuple[int, ...]] = []
-    for s, e in sentences:
-        found: list[int] = []
-        for m in MARKER_RE.finditer(answer_text, s, e):
-            found.extend(n for n in marker_numbers(m.group(0))
-                         if n in passages and n not in found)
-        cited.append(tuple(found))
+    cited = _cited(answer_text, sentences, passages)
 
     # One embedding call: the cited answer sentences, then every sentence of every cited passage.
     used = sorted({n for ns in cited for n in ns})
-    spans = {n: passage_sentences(passages[n]) for n in used}
+    spans = {n: passage_sentences(passages[n], keep_blank=True) for n in used}
     claims = [strip_markers(answer_text[s:e]) for s, e in sentences]
     to_embed = [claims[i] for i, ns in enumerate(cited) if ns]
     cand_index: dict[int, int] = {}
@@ -233,30 +246,8 @@ def assess_support(answer_text: str, citations_by_n: Mapping[int, Passage | Cita
         if not ns:
             checks.append(SentenceCheck(text, (s, e), (), False, "cites no passage"))
             continue
-        cv = vecs[row]
+        score, echo, quotes = _judge(claim, ns, vecs[row], vecs, passages, spans, cand_index)
         row += 1
-        quotes: dict[int, tuple[Span, float]] = {}
-        best_sim, best_cov, echo = -1.0, 0.0, 0.0
-        toks = content_tokens(claim)
-        for n in ns:
-            p, sp = passages[n], spans[n]
-            sims = vecs[cand_index[n]:cand_index[n] + len(sp)] @ cv
-            sent_toks = [content_tokens(p.text[a:b]) for a, b in sp]
-            covs = [_coverage(toks, t) for t in sent_toks]
-            per = [EMBED_WEIGHT * float(sims[i]) + (1 - EMBED_WEIGHT) * covs[i]
-                   for i in range(len(sp))]
-            # Instruction-like sentences are not facts: they never support, never get quoted.
-            bad = [looks_like_instruction(p.text[a:b]) for a, b in sp]
-            echo = max([echo, *(per[i] for i in range(len(sp)) if bad[i])])
-            ok = [i for i in range(len(sp)) if not bad[i]] or list(range(len(sp)))
-            j = max(ok, key=lambda i: per[i])
-            quotes[n] = (sp[j], per[j] if not bad[j] else 0.0)
-            good = [i for i in range(len(sp)) if not bad[i]]
-            best_sim = max([best_sim, *(float(sims[i]) for i in good)])
-            best_cov = max([best_cov, *(covs[i] for i in good),
-                            *(_coverage(toks, sent_toks[i] | sent_toks[i + 1])
-                              for i in range(len(sp) - 1) if not bad[i] and not bad[i + 1])])
-        score = EMBED_WEIGHT * max(best_sim, 0.0) + (1 - EMBED_WEIGHT) * best_cov
         reason = _hard_fail(claim, [passages[n] for n in ns])
         if not reason and score < threshold:
             if echo >= threshold:

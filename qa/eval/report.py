@@ -1,85 +1,63 @@
 """The HTML evaluation report: one self-contained file, inline SVG plots, no scripts.
 
-Everything taken from questions, answers and articles is HTML-escaped.
+The page is the jinja2 template ``templates/report.html.jinja`` (plots in
+``templates/plots.svg.jinja``), autoescaped: everything taken from questions, answers and
+articles is HTML-escaped. This module computes what the templates draw.
 """
 
 from __future__ import annotations
 
-import html
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from qa.eval.evaluation import GATED_METRICS, LABELS, METRICS, CaseResult, EvalReport, strip_markers
+from qa.eval.metrics import GATED_METRICS, LABELS, METRICS, strip_markers
+from qa.eval.results import EvalReport, format_metric
+from qa.eval.scoring import CaseResult
 
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
-max-width:1100px;color:#1d2330;line-height:1.45;padding:0 1rem}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #dde;
-padding-bottom:.2rem}table{border-collapse:collapse;margin:.5rem 0}
-td,th{border:1px solid #dde;padding:.25rem .6rem;text-align:left;vertical-align:top}
-th{background:#f3f4f8}.num{text-align:right;font-variant-numeric:tabular-nums}
-.fail{color:#b00020;font-weight:600}.ok{color:#1b7f3b;font-weight:600}
-.case{border:1px solid #dde;border-radius:6px;padding:.6rem 1rem;margin:.8rem 0}
-.case h3{margin:.1rem 0 .4rem;font-size:1rem}.problems{color:#b00020}
-.muted{color:#667}blockquote{margin:.3rem 0 .3rem 1rem;padding-left:.6rem;
-border-left:3px solid #ccd;color:#333}.plots{display:flex;flex-wrap:wrap;gap:2rem}
-"""
+if TYPE_CHECKING:
+    import jinja2
+
+__all__ = ["latency_histogram_svg", "metric_bars_svg", "render_html", "write_html"]
+
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+@functools.cache
+def _env() -> jinja2.Environment:
+    import jinja2  # loaded on first use: `import qa` stays light
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True,
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
-def _fmt(name: str, v: float | None) -> str:
-    if v is None:
-        return "n/a"
-    return f"{v:.0f} ms" if name.startswith("latency") else f"{v:.3f}"
-
-
-def metric_bars_svg(metrics: Mapping[str, float | None], k: int = 5,
-                    thresholds: Mapping[str, float | None] | None = None) -> str:
-    """Horizontal bars (0 to 1) for the quality metrics; a tick marks each threshold."""
-    names = list(GATED_METRICS)
+def _bars_view(metrics: Mapping[str, float | None], k: int,
+               thresholds: Mapping[str, float | None] | None) -> dict[str, Any]:
     row, left, width = 26, 170, 380
-    h = row * len(names) + 30
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 70}" '
-             f'height="{h}" role="img" aria-label="metric bars">']
-    for x in (0, 0.25, 0.5, 0.75, 1.0):
-        gx = left + x * width
-        parts.append(f'<line x1="{gx:.1f}" y1="4" x2="{gx:.1f}" y2="{h - 22}" '
-                     'stroke="#e3e5ee"/>')
-        parts.append(f'<text x="{gx:.1f}" y="{h - 8}" font-size="11" text-anchor="middle" '
-                     f'fill="#667">{x:g}</text>')
-    for i, name in enumerate(names):
+    bars = []
+    for i, name in enumerate(GATED_METRICS):
         y = 6 + i * row
         v = metrics.get(name)
-        label = LABELS[name].replace("@k", f"@{k}")
-        parts.append(f'<text x="{left - 8}" y="{y + 15}" font-size="12" text-anchor="end">'
-                     f'{_e(label)}</text>')
         lo = (thresholds or {}).get(name)
         colour = "#4a6fd8" if lo is None or (v is not None and v >= lo) else "#d84a4a"
-        if v is not None:
-            parts.append(f'<rect x="{left}" y="{y + 3}" width="{max(v, 0.0) * width:.1f}" '
-                         f'height="{row - 8}" fill="{colour}"/>')
-        parts.append(f'<text x="{left + (v or 0) * width + 6:.1f}" y="{y + 15}" '
-                     f'font-size="11" fill="#333">{_e(_fmt(name, v))}</text>')
-        if lo is not None:
-            tx = left + min(max(lo, 0.0), 1.0) * width
-            parts.append(f'<line x1="{tx:.1f}" y1="{y}" x2="{tx:.1f}" y2="{y + row - 2}" '
-                         'stroke="#111" stroke-width="2"/>')
-    parts.append("</svg>")
-    return "".join(parts)
+        bars.append({
+            "y": y, "row": row, "height": row - 8, "colour": colour,
+            "label": LABELS[name].replace("@k", f"@{k}"), "value": format_metric(name, v),
+            "width": None if v is None else max(v, 0.0) * width,
+            "value_x": left + (v or 0) * width + 6,
+            "tick_x": None if lo is None else left + min(max(lo, 0.0), 1.0) * width})
+    ticks = [{"x": left + x * width, "label": f"{x:g}"} for x in (0, 0.25, 0.5, 0.75, 1.0)]
+    return {"bars": bars, "ticks": ticks, "left": left, "width": width,
+            "height": row * len(GATED_METRICS) + 30}
 
 
-def latency_histogram_svg(latencies_ms: Sequence[float], bins: int = 20) -> str:
-    """A histogram of per-question latency in milliseconds."""
+def _histogram_view(latencies_ms: Sequence[float], bins: int) -> dict[str, Any]:
     w, h, left, bottom = 520, 220, 40, 34
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" role="img" '
-             'aria-label="latency histogram">']
+    view: dict[str, Any] = {"w": w, "h": h, "left": left, "bottom": bottom, "bars": []}
     if not latencies_ms:
-        parts.append('<text x="10" y="20" font-size="12">no questions</text></svg>')
-        return "".join(parts)
+        return view
     lo, hi = min(latencies_ms), max(latencies_ms)
     span = (hi - lo) or 1.0
     counts = [0] * bins
@@ -88,59 +66,43 @@ def latency_histogram_svg(latencies_ms: Sequence[float], bins: int = 20) -> str:
     top = max(counts)
     plot_w, plot_h = w - left - 10, h - bottom - 10
     bw = plot_w / bins
-    for i, c in enumerate(counts):
-        bh = c / top * plot_h
-        parts.append(f'<rect x="{left + i * bw + 1:.1f}" y="{10 + plot_h - bh:.1f}" '
-                     f'width="{bw - 2:.1f}" height="{bh:.1f}" fill="#4a6fd8">'
-                     f'<title>{lo + i * span / bins:.0f}–{lo + (i + 1) * span / bins:.0f} ms: '
-                     f'{c}</title></rect>')
-    parts.append(f'<line x1="{left}" y1="{10 + plot_h}" x2="{w - 10}" y2="{10 + plot_h}" '
-                 'stroke="#333"/>')
-    for frac in (0, 0.5, 1):
-        x = left + frac * plot_w
-        parts.append(f'<text x="{x:.1f}" y="{h - bottom + 16}" font-size="11" '
-                     f'text-anchor="middle">{lo + frac * span:.0f}</text>')
-    parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{h - 4}" font-size="11" '
-                 'text-anchor="middle" fill="#667">milliseconds per question</text>')
-    parts.append(f'<text x="{left - 6}" y="16" font-size="11" text-anchor="end">{top}</text>')
-    parts.append(f'<text x="{left - 6}" y="{10 + plot_h}" font-size="11" '
-                 'text-anchor="end">0</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    view["bars"] = [{"x": left + i * bw + 1, "y": 10 + plot_h - c / top * plot_h,
+                     "width": bw - 2, "height": c / top * plot_h, "count": c,
+                     "lo": lo + i * span / bins, "hi": lo + (i + 1) * span / bins}
+                    for i, c in enumerate(counts)]
+    view.update(top=top, plot_w=plot_w, axis_y=10 + plot_h,
+                ticks=[{"x": left + f * plot_w, "value": lo + f * span} for f in (0, 0.5, 1)])
+    return view
 
 
-def _case_html(r: CaseResult) -> str:
-    out = [f'<div class="case"><h3>{_e(r.id)}</h3>',
-           f'<div class="problems">{"<br>".join(_e(p) for p in r.problems)}</div>',
-           f"<p><b>Question:</b> {_e(r.question)}"]
-    if r.standalone_question and r.standalone_question != r.question:
-        out.append(f' <span class="muted">(understood as: {_e(r.standalone_question)})</span>')
-    out.append("</p>")
-    if r.unanswerable:
-        out.append("<p><b>Expected:</b> an abstention (the articles do not say)</p>")
-    elif r.answers:
-        out.append(f"<p><b>Expected:</b> {_e(' | '.join(r.answers))}</p>")
-    if r.sources:
-        out.append(f'<p class="muted">Gold sources: {_e(", ".join(r.sources))}'
-                   + (f"; as of {_e(r.as_of.isoformat())}" if r.as_of else "") + "</p>")
-    out.append(f"<p><b>Answer</b>{' (abstained)' if r.abstained else ''}: "
-               f"{_e(r.answer_text)}</p>")
-    if r.citations:
-        out.append("<ul>")
-        for c in r.citations:
-            mark = "supports" if c.get("supports") else "does not support"
-            out.append(f"<li>[{_e(c['n'])}] {_e(c.get('title'))} "
-                       f"<span class=\"muted\">{_e(c.get('url') or c.get('article_id'))}; "
-                       f"{_e(mark)}</span><blockquote>{_e(c.get('quote'))}</blockquote></li>")
-        out.append("</ul>")
-    if r.passages:
-        ranks = ", ".join(f"{i + 1}. {p.get('title') or p.get('article_id')}"
+def metric_bars_svg(metrics: Mapping[str, float | None], k: int = 5,
+                    thresholds: Mapping[str, float | None] | None = None) -> str:
+    """Horizontal bars (0 to 1) for the quality metrics; a tick marks each threshold."""
+    macro = _env().get_template("plots.svg.jinja").module.metric_bars  # type: ignore[attr-defined]
+    return str(macro(_bars_view(metrics, k, thresholds)))
+
+
+def latency_histogram_svg(latencies_ms: Sequence[float], bins: int = 20) -> str:
+    """A histogram of per-question latency in milliseconds."""
+    macro = _env().get_template("plots.svg.jinja").module.latency_histogram  # type: ignore[attr-defined]
+    return str(macro(_histogram_view(latencies_ms, bins)))
+
+
+def _case_view(r: CaseResult) -> dict[str, Any]:
+    retrieved = ", ".join(f"{i + 1}. {p.get('title') or p.get('article_id')}"
                           + (" (gold)" if p.get("gold") else "")
                           for i, p in enumerate(r.passages))
-        out.append(f'<p class="muted">Retrieved: {_e(ranks)}</p>')
-    out.append(f'<p class="muted">{r.latency_ms:.0f} ms; {r.words} words in the answer '
-               f"({_e(len(strip_markers(r.answer_text)))} characters)</p></div>")
-    return "".join(out)
+    return {"result": r, "retrieved": retrieved, "chars": len(strip_markers(r.answer_text))}
+
+
+def _metric_rows(report: EvalReport, th: Mapping[str, float | None]) -> list[dict[str, Any]]:
+    rows = []
+    for name in METRICS:
+        v, lo = report.metrics[name], th.get(name)
+        rows.append({"label": report.label(name), "value": format_metric(name, v),
+                     "support": report.support[name], "min": lo,
+                     "ok": lo is not None and v is not None and v >= lo})
+    return rows
 
 
 def render_html(report: EvalReport, *, title: str = "Newsdesk evaluation",
@@ -148,46 +110,13 @@ def render_html(report: EvalReport, *, title: str = "Newsdesk evaluation",
                 below: Sequence[str] = ()) -> str:
     """The report as one self-contained HTML page (no scripts, no external resources)."""
     th = thresholds or {}
-    counts = report.counts()
-    rows = []
-    for name in METRICS:
-        v = report.metrics[name]
-        lo = th.get(name)
-        status = ""
-        if lo is not None:
-            ok = v is not None and v >= lo
-            status = (f'<span class="{"ok" if ok else "fail"}">'
-                      f'{"pass" if ok else "FAIL"} (min {lo:g})</span>')
-        rows.append(f"<tr><td>{_e(LABELS[name].replace('@k', f'@{report.k}'))}</td>"
-                    f'<td class="num">{_e(_fmt(name, v))}</td>'
-                    f'<td class="num">{report.support[name]}</td><td>{status}</td></tr>')
-    meta = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in report.meta.items())
-    fails = report.failures()
-    gate = ""
-    if below:
-        gate = ('<p class="fail">Quality gate failed:</p><ul>'
-                + "".join(f"<li>{_e(b)}</li>" for b in below) + "</ul>")
-    elif any(v is not None for v in th.values()):
-        gate = '<p class="ok">Quality gate passed.</p>'
-    return "".join([
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_e(title)}</h1>",
-        f'<p class="muted">{counts["questions"]} questions in {counts["cases"]} cases '
-        f'({counts["answerable"]} answerable, {counts["unanswerable"]} unanswerable, '
-        f'{counts["conversation_turns"]} conversation turns); {counts["failures"]} with '
-        "problems.</p>", gate,
-        "<h2>Metrics</h2><table><tr><th>metric</th><th>value</th><th>questions</th>"
-        f"<th>gate</th></tr>{''.join(rows)}</table>",
-        '<div class="plots"><figure>', metric_bars_svg(report.metrics, report.k, th),
-        "<figcaption>Quality metrics (black tick: threshold)</figcaption></figure><figure>",
-        latency_histogram_svg([r.latency_ms for r in report.cases]),
-        "<figcaption>Latency per question</figcaption></figure></div>",
-        f"<h2>Failing cases ({len(fails)})</h2>",
-        "".join(_case_html(r) for r in fails) or "<p>None.</p>",
-        f"<h2>Run</h2><table>{meta}</table>",
-        "</body></html>\n",
-    ])
+    return _env().get_template("report.html.jinja").render(
+        title=title, counts=report.counts(), below=list(below),
+        gated=any(v is not None for v in th.values()), rows=_metric_rows(report, th),
+        bars=_bars_view(report.metrics, report.k, th),
+        histogram=_histogram_view([r.latency_ms for r in report.cases], 20),
+        failures=[_case_view(r) for r in report.failures()],
+        meta=list(report.meta.items()))
 
 
 def write_html(report: EvalReport, path: str | Path, **kwargs: Any) -> Path:

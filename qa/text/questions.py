@@ -1,12 +1,15 @@
-"""Checking and cleaning questions before they reach retrieval."""
+"""Checking and cleaning questions before they reach retrieval.
+
+Date arguments (``since``/``until``) are read by :func:`vectorstore.text.dates.parse_day`.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
 
 from vectorstore.errors import BadQuestion
+from vectorstore.text.dates import parse_day as parse_day  # the date module's; for qa/desk.py
 
 MAX_QUESTION_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -36,22 +39,3 @@ def clean_question(question: object) -> str:
     if not any(ch.isalnum() for ch in q):
         raise BadQuestion("the question has no words in it: type a question in words")
     return q
-
-
-def parse_day(value: date | str | None, name: str = "date") -> date | None:
-    """Parse ``value`` (a ``date``, ``datetime`` or ISO ``YYYY-MM-DD`` string) into a date.
-
-    Raises:
-        BadQuestion: the string is not a date.
-    """
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    s = str(value).strip().replace("/", "-")
-    try:
-        return date.fromisoformat(s[:10])
-    except ValueError:
-        raise BadQuestion(f"{name}={value!r} is not a date: use YYYY-MM-DD, e.g. 2019-09-09") from None

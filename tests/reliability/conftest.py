@@ -1,7 +1,7 @@
 """Fixtures of the reliability tests.
 
 ``ui_app`` is one real ``python app.py`` for the whole session, started with a network
-audit hook (see :data:`ui_fixtures.AUDIT_SITECUSTOMIZE`) and without
+audit hook (see :data:`web_fixtures.AUDIT_SITECUSTOMIZE`) and without
 ``HF_HUB_OFFLINE``: the bad-question, load, upload and no-network tests share it, and the
 no-network test reads what the hook logged during all of them.
 """

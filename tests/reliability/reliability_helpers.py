@@ -14,13 +14,13 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from ui_fixtures import (  # noqa: F401  (the app helpers, shared with the UI tests)
+from web_fixtures import (  # noqa: F401  (the app helpers, shared with the UI tests)
     ROOT,
     free_port,
     start_app,
 )
-from ui_fixtures import RunningApp as App  # noqa: F401
-from ui_fixtures import app_env as cli_env
+from web_fixtures import RunningApp as App  # noqa: F401
+from web_fixtures import app_env as cli_env
 
 SEED_FILE = ROOT / "corpus" / "articles" / "000_0777dc97777bf6e9.txt"
 UI_MAX_FILE_MB = 2
@@ -102,7 +102,8 @@ def chroma_counts(home: Path) -> tuple[int, int]:
     """``(chunks, article records)`` read straight from the embedded store's SQLite file.
 
     Read-only and from outside: used to watch a store that another process is writing.
-    Returns ``(0, 0)`` while the file does not exist or is locked.
+    Returns ``(0, 0)`` while the file does not exist or is locked. The tables may lag
+    behind Chroma's write log: count through Chroma for an exact number.
     """
     db = home / "chroma" / "chroma.sqlite3"
     if not db.exists():

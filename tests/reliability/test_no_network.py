@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from ui_fixtures import audited_env, audited_pids, net_events
+from web_fixtures import audited_env, audited_pids, net_events
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,9 +25,9 @@ PROBE = textwrap.dedent("""
 
 
 def test_ingest_and_ask_make_no_network_connection(tmp_path):
-    """The probe runs under the audit hook that the UI tests use (tests/ui_fixtures.py), which
-    logs every non-loopback connect, bind and name lookup; test_security checks that it does
-    log a real attempt."""
+    """The probe runs under the audit hook that the UI tests use (tests/web/web_fixtures.py),
+    which logs every non-loopback connect, bind and name lookup; test_security checks that it
+    does log a real attempt."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "HF_HUB_OFFLINE"))}
     env.update({"NEWSDESK_HOME": str(tmp_path / "home")})  # no HF_HUB_OFFLINE: we must not need it
     net_log = audited_env(env, tmp_path)

@@ -2,8 +2,8 @@
 files on the server, upload limits, and a password for any bind beyond this machine.
 
 Covered elsewhere, not repeated here: article HTML/JavaScript never runs in a real browser
-(tests/test_browser.py::test_article_markup_is_shown_as_text_and_never_runs), a public
-address without ``NEWSDESK_AUTH`` is refused (tests/test_app.py::
+(tests/web/test_web_browser.py::test_article_markup_is_shown_as_text_and_never_runs), a public
+address without ``NEWSDESK_AUTH`` is refused (tests/web/test_web_app.py::
 test_the_app_refuses_to_start_on_a_public_address_without_auth), ingest and questions make no
 connection (test_no_network.py), and prompt injection in articles, through the whole desk
 with the scripted LLM server (tests/qa/test_llm.py, "prompt injection").
@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from reliability_helpers import UI_MAX_FILE_MB, App, start_app
-from ui_fixtures import audited_env, net_events
+from web_fixtures import audited_env, net_events
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,7 @@ from vectorstore.chunking import Chunker
 from vectorstore.config import Settings
 from vectorstore.embedding import Embedder, pick_device, resolve_model_path, token_counter
 from vectorstore.errors import ConfigError
-from vectorstore.hashing import simhash
-from vectorstore.ingest import Ingestor, fast_simhash
+from vectorstore.ingest import Ingestor
 from vectorstore.store import open_store
 from vectorstore.types import Article
 
@@ -66,11 +65,6 @@ def test_matching_keeps_the_stores_precision():
     f = Embedder(backend="torch", device="cpu")
     assert f.matching("onnx").backend == "torch"
     assert f.matching("onnx-int8").backend == "onnx-int8"
-
-
-def test_fast_simhash_is_simhash():
-    for text in [STORY, STORM, "", "one", "one two", "one two three", STORY * 3]:
-        assert fast_simhash(text) == simhash(text)
 
 
 def test_desk_records_backend_and_reindex_switches_it(tmp_path):

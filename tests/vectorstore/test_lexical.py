@@ -10,10 +10,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from test_store import OTHER, PARAS, make, write
+from store_helpers import OTHER, PARAS, make, write
 
-from vectorstore.lexical import LexicalIndex, _stemmer, _tokens
+from vectorstore.lexical import LexicalIndex, _tokens
 from vectorstore.store import ARTICLES, open_store
+from vectorstore.text.stemming import new_stemmer
 
 SENTENCES = [
     *PARAS, OTHER,
@@ -56,10 +57,10 @@ def test_scores_are_those_of_bm25s_own_index(tmp_path: Path):
     idx = LexicalIndex(tmp_path / "bm25")
     idx.build([(ids, SENTENCES, [{"article_id": i} for i in ids])], revision=1)
     ref = bm25s.BM25()
-    ref.index(_tokens(SENTENCES, _stemmer()), show_progress=False)
+    ref.index(_tokens(SENTENCES, new_stemmer()), show_progress=False)
     checked = 0
     for q in words(SENTENCES):
-        toks = _tokens([q], _stemmer())[0]
+        toks = _tokens([q], new_stemmer())[0]
         if not toks:
             continue
         want = ref.get_scores(toks)

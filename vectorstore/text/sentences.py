@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from vectorstore.text.wordlists import word_list
+
 Span = tuple[int, int]
 
 _OPENERS = frozenset("\"'“‘«‹([{¿¡„‚")
@@ -30,41 +32,16 @@ _LIST_ITEM_RE = re.compile(r"(?:[-*•·▪►–—‣◦]|\(?(?:\d{1,3}|[a-zA-
 _UPPER_DOTTED_RE = re.compile(r"[A-Z](?:\.[A-Z])+")
 _LOWER_DOTTED_RE = re.compile(r"[a-z](?:\.[a-z])+")
 
-
-
-def _words(spaced: str) -> frozenset[str]:
-    """The set of whitespace-separated words in ``spaced``."""
-    return frozenset(spaced.split())
-
-
 # Never the end of a sentence (compared lower-cased, without the final period).
-_ABBREVIATIONS = _words("""
-    mr mrs ms messrs mmes mme mlle dr prof gen sen rep reps gov lt col sgt capt cmdr adm
-    maj cpl pvt rev hon pres supt det insp st mt ft gens sens
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    vs v e.g i.e a.k.a viz cf approx fig figs vol vols pp dept univ assn
-""")
+_ABBREVIATIONS = word_list("abbreviations")
 # End a sentence only when the next word is a likely sentence opener.
 _AMBIGUOUS = frozenset({"jr", "sr"})
 # Words after "a.m."/"p.m." that continue the sentence.
-_TIME_FOLLOWERS = _words("""
-    monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december et est edt ct cst cdt mt mst
-    mdt pt pst pdt gmt utc bst cet cest eet eest ist jst aest
-""")
+_TIME_FOLLOWERS = word_list("time_followers")
 # Words that usually open a sentence (used after "U.S.", initials, "Jr.").
-_SENTENCE_OPENERS = _words("""
-    the a an he she it they we i you but and or so yet in on at as after before however
-    meanwhile some many most if when while what who why how this that these those there
-    his her their its our my his one no not for since until although though despite
-    officials police critics analysts still also then now later earlier
-""")
+_SENTENCE_OPENERS = word_list("sentence_openers")
 # A line ending in one of these continues on the next line.
-_CONTINUATION_WORDS = _words("""
-    a an the and or but nor of to in on at by for from with into onto as than that which
-    who whom whose is are was were be been has have had will would can could should may
-    might must not its his her their our my your this these those said says
-""")
+_CONTINUATION_WORDS = word_list("continuation_words")
 
 
 def _is_starter(c: str) -> bool:

@@ -1,0 +1,138 @@
+"""Composing the answer: the typed phrase or the chosen sentences, cited, shortened."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qa.answerers import ABSTAIN
+from qa.answerers.extractive.context import Context, Sent
+from qa.answerers.extractive.cues import PRONOUN_START, continues, same_content
+from qa.answerers.extractive.phrases import (
+    date_phrase,
+    number_phrase,
+    people_phrase,
+    place_phrase,
+    role_of,
+)
+from qa.answerers.extractive.scoring import soft_typed
+from qa.answerers.extractive.weights import Weights
+from qa.text.analysis import DATE, NUMBER, PERSON, PLACE, ROLE, TYPED, QuestionInfo
+from qa.types import Citation
+from vectorstore.types import Passage
+
+Composed = tuple[str, list[Citation], bool]
+"""The answer text, its citations, and whether it is an answer of the asked type."""
+
+
+def abstain_text(question: str) -> str:
+    """The abstention, naming the question."""
+    q = question.strip()
+    return f"{ABSTAIN[:-1]}: nothing in them answers “{q}”."
+
+
+def role_answer(info: QuestionInfo, ctx: Context) -> tuple[str, int, tuple[int, int]] | None:
+    """The most specific role the passages give the asked person, and where."""
+    best: tuple[int, str, int, tuple[int, int]] | None = None
+    for pi in range(len(ctx.passages)):
+        for r in ctx.own_roles(pi).get(info.subject, ()):
+            if not role_of(r):
+                continue
+            rank = len(r.words)
+            if best is None or rank > best[0]:
+                best = (rank, r.phrase, pi, (r.start, r.end))
+    if best is None:
+        return None
+    phrase = best[1]
+    return phrase[0].upper() + phrase[1:], best[2], best[3]
+
+
+def _typed_answer(info: QuestionInfo, ctx: Context, best: Sent) -> Composed | None:
+    """The phrase of the asked type in ``best`` (the asked person's role: in any passage)."""
+    passages = ctx.passages
+    p = passages[best.p]
+    phrase: str | None = None
+    if info.kind == PERSON:
+        phrase = people_phrase(best.text, ctx.article_text(best.p), info,
+                               ctx.roles(best.p), ctx.surnames(best.p))
+    elif info.kind == PLACE:
+        phrase = place_phrase(best.text, info)
+    elif info.kind == DATE:
+        phrase = date_phrase(best.text, ctx.ref(best.p), info, p.published is None)
+    elif info.kind == NUMBER:
+        phrase = number_phrase(best.text, info, ctx.ref(best.p))
+    elif info.kind == ROLE:
+        found = role_answer(info, ctx)
+        if found is not None:
+            text, pi, span = found
+            return f"{text} [1]", [Citation(1, passages[pi], span)], True
+    if phrase:
+        return f"{phrase} [1]", [Citation(1, p, (best.start, best.end))], True
+    return None
+
+
+def _second(sents: list[Sent], best: Sent, w: Weights) -> Sent | None:
+    """A sentence to add to ``best``: the next one when it continues ``best``, else a
+    separate one that scores nearly as well and says something else."""
+    ranked = sorted((x for x in sents if x is not best), key=lambda x: x.score, reverse=True)
+    nxt = next((s for s in sents if s.p == best.p and s.s == best.s + 1), None)
+    words = len(best.text.split())
+    if nxt is not None and (PRONOUN_START.match(nxt.text) or continues(nxt.text)) and \
+            words + len(nxt.text.split()) <= w.max_words and (nxt.cov > 0 or best.ctx):
+        return nxt
+    if ranked:
+        second = ranked[0]
+        if second.score >= w.second_share * best.score and second.cov >= w.second_coverage and \
+                words + len(second.text.split()) <= w.max_words and \
+                not same_content(second, best):
+            return second
+    return None
+
+
+def compose(info: QuestionInfo, ctx: Context, sents: list[Sent], best: Sent,
+            w: Weights) -> Composed:
+    """The answer from ``best``: its typed phrase, else the sentence (and a second one)."""
+    typed = _typed_answer(info, ctx, best)
+    if typed is not None:
+        return typed
+    # the sentence, and a second one when it continues or also answers
+    chosen = [best]
+    second = _second(sents, best, w)
+    if second is not None:
+        chosen.append(second)
+    typed_ok = best.typed if soft_typed(info) else info.kind not in TYPED | {ROLE}
+    text, cites = cite(chosen, ctx.passages, w)
+    return text, cites, typed_ok
+
+
+def cite(chosen: list[Sent], passages: Sequence[Passage],
+         w: Weights) -> tuple[str, list[Citation]]:
+    """Sentences in reading order, adjacent ones of one passage sharing a citation."""
+    chosen = sorted(chosen, key=lambda s: (s.p, s.start)) if len({s.p for s in chosen}) == 1 \
+        else chosen
+    groups: list[list[Sent]] = []
+    for s in chosen:
+        if groups and groups[-1][-1].p == s.p and groups[-1][-1].s + 1 == s.s:
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    parts: list[str] = []
+    cites: list[Citation] = []
+    for g in groups:
+        n = len(cites) + 1
+        p = passages[g[0].p]
+        cites.append(Citation(n, p, (g[0].start, g[-1].end)))
+        text = " ".join(shorten(s.text, w) for s in g)
+        parts.append(f"{text} [{n}]")
+    return " ".join(parts), cites
+
+
+def shorten(sentence: str, w: Weights) -> str:
+    """``sentence``, cut to ``w.max_words`` words (at a comma when it can) when much longer."""
+    words = sentence.split()
+    if len(words) <= w.max_words + w.shorten_slack:
+        return sentence.strip()
+    cut = " ".join(words[:w.max_words])
+    k = max(cut.rfind(","), cut.rfind(";"), cut.rfind(" — "))
+    if k > len(cut) // 2:
+        cut = cut[:k]
+    return cut.rstrip(" ,;—") + " …"

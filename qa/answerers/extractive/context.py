@@ -1,0 +1,104 @@
+"""The passages of one question, their sentences, and what is read from them on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from qa.text.names import find_entities
+from qa.text.passages import passage_sentences
+from qa.text.roles import Role, person_roles
+from vectorstore.types import Passage
+
+
+@dataclass
+class Sent:
+    """One sentence of a retrieved passage, as it is being scored.
+
+    Attributes:
+        p: Index of its passage.
+        s: Its index within the passage's sentences.
+        start: Start offset in the passage text.
+        end: End offset in the passage text.
+        text: The sentence.
+        stems: Stems of its content words (with near forms of question terms).
+        score: Its score as the answer's sentence.
+        cov: Weighted share of the question's terms it covers (0..1).
+        typed: It holds an answer of the asked type.
+        sim: Its cosine similarity to the question, when embedded.
+        ctx: Question terms it inherits from a neighbour that it continues.
+        fit: How well its best person fits the asked country and role.
+    """
+
+    p: int
+    s: int
+    start: int
+    end: int
+    text: str
+    stems: set[str]
+    score: float = 0.0
+    cov: float = 0.0
+    typed: bool = False
+    sim: float | None = None
+    ctx: set[str] = field(default_factory=set)
+    fit: float = 0.0
+
+
+def sentences(p: Passage) -> list[tuple[int, int]]:
+    """The sentence spans of ``p`` the answerer reads (blank stored spans dropped)."""
+    return passage_sentences(p)
+
+
+class Context:
+    """The passages of one question, with what is read from them on demand."""
+
+    def __init__(self, passages: Sequence[Passage], as_of: date | None) -> None:
+        self.passages = list(passages)
+        self.as_of = as_of
+        self._own: dict[int, dict[str, list[Role]]] = {}
+        self._roles: dict[str, dict[str, list[Role]]] = {}
+        self._surnames: dict[str, frozenset[str]] = {}
+
+    def ref(self, pi: int) -> date | None:
+        """The date relative dates in passage ``pi`` count from (its article's, else as_of)."""
+        return self.passages[pi].published or self.as_of
+
+    def own_roles(self, pi: int) -> dict[str, list[Role]]:
+        """What passage ``pi`` says each person is (spans in that passage)."""
+        if pi not in self._own:
+            p = self.passages[pi]
+            self._own[pi] = person_roles(p.text, sentences(p))
+        return self._own[pi]
+
+    def roles(self, pi: int) -> dict[str, list[Role]]:
+        """What the retrieved passages of ``pi``'s article say each person is."""
+        aid = self.passages[pi].article_id
+        if aid not in self._roles:
+            merged: dict[str, list[Role]] = {}
+            for i, p in enumerate(self.passages):
+                if p.article_id == aid:
+                    for k, v in self.own_roles(i).items():
+                        merged.setdefault(k, []).extend(v)
+            self._roles[aid] = merged
+        return self._roles[aid]
+
+    def article_text(self, pi: int) -> str:
+        """The retrieved text of ``pi``'s article, its passages joined (for full names)."""
+        aid = self.passages[pi].article_id
+        return "\n\n".join(p.text for p in self.passages if p.article_id == aid)
+
+    def surnames(self, pi: int) -> frozenset[str]:
+        """Surnames of the people the passage names in full ("Lavrov" of "Sergei Lavrov")."""
+        aid = self.passages[pi].article_id
+        if aid not in self._surnames:
+            self._surnames[aid] = frozenset(
+                e.last for p in self.passages if p.article_id == aid
+                for e in find_entities(p.text) if e.kind == "PERSON" and len(e.text.split()) >= 2)
+        return self._surnames[aid]
+
+    def sentence_before(self, s: Sent) -> str:
+        """The text of the sentence before ``s`` in its passage ("" for the first)."""
+        p = self.passages[s.p]
+        spans = sentences(p)
+        return p.text[spans[s.s - 1][0]:spans[s.s - 1][1]] if 0 < s.s <= len(spans) else ""

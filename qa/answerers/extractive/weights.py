@@ -1,0 +1,125 @@
+"""The numbers the extractive answerer decides by, in one place.
+
+Every weight, bonus, penalty and threshold of the sentence score, the re-ranker, the
+evidence score and the composer is a field of :class:`Weights`; the defaults are the
+calibrated values (``bench/calibrate_abstention.py`` sets ``threshold``). Pass another
+``Weights`` to :class:`~qa.answerers.extractive.ExtractiveAnswerer` to try other values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_THRESHOLD = 0.39
+"""Evidence score under which the answerer abstains (see ``bench/calibrate_abstention.py``;
+re-calibrated 2026-11-28 with the embedding re-ranker: the balanced decision is best from 0.38
+to 0.40, abstention precision 0.91 and recall 0.75 with 93% of answerable cases answered)."""
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights and thresholds of the extractive answerer (defaults: today's calibration).
+
+    Sentence score: ``coverage`` x the sentence's share of the question's weighted terms
+    (terms it inherits from a neighbour that continues it count ``context_share``) +
+    ``passage_coverage`` x its passage's share + ``passage_cosine`` x the passage's cosine
+    similarity + ``rank_bonus / (1 + passage rank)``, plus the bonuses below, minus
+    ``short_penalty`` under ``short_words`` words and ``long_penalty`` over ``long_words``.
+
+    Evidence score (abstain under ``threshold``): ``ev_coverage`` x the best sentence's
+    coverage + ``ev_passage_coverage`` x its passage's + ``ev_passage_cosine`` x the
+    passage's cosine + ``ev_similarity`` x the sentence's own similarity, then the
+    ``typed_*`` adjustment and the multiplying penalties below.
+    """
+
+    threshold: float = DEFAULT_THRESHOLD
+    """Evidence score under which the answerer abstains."""
+
+    # -- choosing the sentence --------------------------------------------------------------
+    typed_margin: float = 0.15
+    """How much lower (at least; ``typed_margin_share`` of the best score when more) a
+    sentence holding an answer of the asked type may score than the best sentence and still
+    be preferred to it."""
+    typed_margin_share: float = 0.35
+    typed_bonus: float = 0.12
+    """Score added to a sentence holding an answer of the asked type."""
+    entity_bonus: float = 0.06
+    """The same for "which <agency, team, show...>": a name there (names are found by shape,
+    so this is a weaker sign than a date or a number)."""
+    entity_margin: float = 0.15
+
+    # -- re-ranking by embedding similarity ---------------------------------------------------
+    rerank: int = 4
+    """At most this many of the lexically best sentences are embedded and compared with the
+    question (with the chosen sentence always: its similarity is part of the evidence)."""
+    tie: float = 0.08
+    """Sentences scoring within this of the best are re-ranked by similarity."""
+    sim_weight: float = 0.15
+    """Weight of a re-ranked sentence's similarity (less the pool's mean) in its score."""
+    embed_words: int = 80
+    """Words of each text embedded."""
+
+    # -- the sentence score ------------------------------------------------------------------
+    coverage: float = 0.55
+    passage_coverage: float = 0.2
+    passage_cosine: float = 0.25
+    context_share: float = 0.5
+    rank_bonus: float = 0.03
+    short_words: int = 5
+    short_penalty: float = 0.1
+    long_words: int = 60
+    long_penalty: float = 0.05
+    reason_bonus: float = 0.05
+    """A "why" question: a sentence giving a reason ("because", "after", "amid")..."""
+    reason_after_term_bonus: float = 0.05
+    """...and again when the reason follows a question term ("suspended after ...")."""
+    naming_bonus: float = 0.06
+    """"What is X called": a sentence naming something ("so-called", "dubbed")."""
+    quote_bonus: float = 0.08
+    """"What did X say": a sentence quoting X."""
+    fit_bonus: float = 0.15
+    """x how well a person in the sentence fits the asked country and role (-2..2)."""
+    relative_bonus: float = 0.25
+    """"The day before X": a sentence dating something that day..."""
+    relative_coverage: float = 0.3
+    """...and the coverage it gains."""
+
+    # -- the evidence score ------------------------------------------------------------------
+    ev_coverage: float = 0.4
+    ev_passage_coverage: float = 0.15
+    ev_passage_cosine: float = 0.2
+    ev_similarity: float = 0.25
+    typed_found: float = 0.05
+    """Added when an answer of the asked type was found (or a name, a dated event)."""
+    typed_missing: float = 0.08
+    """Subtracted when a typed question got no typed answer."""
+    missing_names: float = 0.6
+    """x the share of the question's names that no passage mentions, taken off."""
+    off_topic: float = 0.75
+    """x when none of the question's own words is in the sentence."""
+    off_topic_similarity: float = 0.55
+    """...unless the sentence's similarity reaches this."""
+    unquoted: float = 0.5
+    """x when "what did X say" gets a sentence that does not quote X."""
+    unquoted_role: float = 0.6
+    """x when "what did the German chancellor say" gets nobody such quoted."""
+    other_year: float = 0.6
+    """x when the question's year is not the sentence's."""
+    strict_untyped: float = 0.7
+    """x when a question naming its answer's unit, class or day gets no such answer."""
+    identity_untyped: float = 0.6
+    """x when "who is the Russian foreign minister" finds nobody fitting."""
+
+    # -- composing the answer ----------------------------------------------------------------
+    max_words: int = 60
+    """Longest answer (words) made of two sentences; a sentence over ``max_words`` +
+    ``shorten_slack`` words is cut to ``max_words``."""
+    shorten_slack: int = 10
+    second_share: float = 0.9
+    """A second, separate sentence joins when it scores this share of the best..."""
+    second_coverage: float = 0.5
+    """...and covers at least this much of the question."""
+
+
+#: Today's calibration.
+DEFAULT_WEIGHTS = Weights()

@@ -1,0 +1,122 @@
+"""``newsdesk`` commands that manage the articles: ingest, stats, list, delete, reindex, reset."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from qa.cli.common import EXIT_USAGE, open_desk
+from qa.cli.progress import tqdm_progress
+
+__all__ = ["add_commands", "cmd_delete", "cmd_ingest", "cmd_list", "cmd_reindex", "cmd_reset",
+           "cmd_stats"]
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """``newsdesk ingest PATH...``: add articles, print the summary (or JSON)."""
+    desk = open_desk(args)
+    with tqdm_progress("article") as update:
+        report = desk.ingest(args.paths, progress=update)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        for issue in report.issues:
+            print(f"{issue.kind}: {issue.path}: {issue.reason}", file=sys.stderr)
+        print(report.summary())
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """``newsdesk stats``: counts of articles and chunks, dates, model, store."""
+    st = open_desk(args).stats()
+    if args.json:
+        print(json.dumps(st, indent=2))
+        return 0
+    for key in ("articles", "duplicates", "chunks", "earliest", "latest", "model", "backend",
+                "store", "llm"):
+        print(f"{key:11} {st[key]}")
+    print(f"{'sources':11} {', '.join(st['sources']) or '-'}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """``newsdesk list``: one line per article, with its id."""
+    arts = open_desk(args).articles()
+    if args.json:
+        print(json.dumps([a.to_dict() for a in arts], indent=2))
+        return 0
+    for a in arts:
+        when = a.published.isoformat() if a.published else "----------"
+        extra = f" (+{len(a.copies)} copies)" if a.copies else ""
+        print(f"{when}  {a.n_chunks:4d} chunks  {a.title[:70]}{extra}\n            id: {a.id}")
+    print(f"{len(arts)} articles")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    """``newsdesk delete ID``: delete an article and its chunks."""
+    n = open_desk(args).delete(args.article_id)
+    print(f"deleted {args.article_id} ({n} chunks)")
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    """``newsdesk reindex``: re-embed every article with the configured model."""
+    from qa.desk import NewsDesk
+    from vectorstore.config import Settings
+    from vectorstore.embedding import Embedder
+    from vectorstore.store import open_store
+
+    s = Settings.from_env().with_(home=args.home, chroma_url=args.chroma_url)
+    emb = Embedder.from_settings(s)
+    store = open_store(s, model=emb.identity, dim=emb.dim, allow_model_change=True)
+    desk = NewsDesk(s, store, embedder=emb)
+    with tqdm_progress("article") as update:
+        report = desk.reindex(progress=update)
+    print(f"reindexed with {emb.identity}: {report.summary()}")
+    return 0
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    """``newsdesk reset``: delete every article (asks first unless ``--yes``)."""
+    desk = open_desk(args)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("reset deletes every article: add --yes to confirm", file=sys.stderr)
+            return EXIT_USAGE
+        reply = input(f"Delete every article in {desk.store.location}? Type 'yes': ")
+        if reply.strip().lower() != "yes":
+            print("nothing deleted")
+            return 0
+    desk.reset()
+    print("store emptied")
+    return 0
+
+
+def add_commands(sub: Any) -> None:
+    """Register the library commands on the ``newsdesk`` sub-parsers."""
+    s = sub.add_parser("ingest", help="add articles (files or folders)")
+    s.add_argument("paths", nargs="+")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_ingest)
+
+    s = sub.add_parser("stats", help="counts of articles and chunks")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_stats)
+
+    s = sub.add_parser("list", help="list the articles")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_list)
+
+    s = sub.add_parser("delete", help="delete an article and its chunks")
+    s.add_argument("article_id")
+    s.set_defaults(fn=cmd_delete)
+
+    s = sub.add_parser("reindex", help="re-embed every article with the configured model")
+    s.set_defaults(fn=cmd_reindex)
+
+    s = sub.add_parser("reset", help="delete everything (asks first)")
+    s.add_argument("--yes", action="store_true", help="do not ask")
+    s.set_defaults(fn=cmd_reset)

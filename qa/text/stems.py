@@ -1,0 +1,65 @@
+"""Word normalising for matching questions and texts: one stem per word form.
+
+:func:`stem` folds a word onto the form it is compared by: possessive dropped, irregular
+verbs to their base ("told" -> "tell"), British spellings to American ("defence" ->
+"defense", "-our" -> "-or", "-ise" -> "-ize"), a nationality word to its country
+("Russian" -> "Russia"), then the Porter 2 stemmer of :mod:`vectorstore.text.stemming`.
+:func:`stems` gives the stems of a text's content words (question stop words left out).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from qa.text import wordlists
+from qa.text.names import COMMON
+from qa.text.places import DEMONYMS
+from vectorstore.text.stemming import shared_stemmer
+
+#: A word, with inner apostrophes, hyphens and pluses ("Russia's", "Russian-backed", "2+2").
+WORD = re.compile(r"\w+(?:[+'’-]\w+)*", re.UNICODE)
+
+#: Negations are content: "not yet the time" must keep its "not".
+NEGATION = wordlists.words("question_negations")
+#: Words left out of a question's (and a text's) content words.
+Q_STOP = (COMMON | wordlists.words("question_stopwords")) - NEGATION
+
+#: Irregular verb forms -> their base form.
+IRREGULAR = wordlists.mapping("irregular_verbs")
+#: British spellings -> American, so that both match (applied to question and text alike).
+BRITISH = wordlists.mapping("british_spellings")
+
+_OUR = re.compile(r"^(colo|favo|hono|labo|neighbo|behavio|humo|rumo|vigo|harbo|armo|flavo|odo|"
+                  r"savo|endeavo|fervo|clamo|splendo)ur")
+_ISE = re.compile(r"(?<=\w{3})is(e|ed|es|ing|ation|ations)$")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The stem ``word`` is matched by ("Russian's" -> "russia", "defence" -> "defens")."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = IRREGULAR.get(w, w)
+    w = BRITISH.get(w, w)
+    w = _OUR.sub(r"\1r", w)
+    if len(w) >= 7:
+        w = _ISE.sub(r"iz\1", w)
+    country = DEMONYMS.get(w)
+    if country and " " not in country:
+        w = country  # "Russian" matches "Russia"
+    return str(shared_stemmer().stemWord(w))
+
+
+def stems(text: str) -> set[str]:
+    """The stems of the content words of ``text`` (and of the parts of hyphenated words)."""
+    out: set[str] = set()
+    for w in WORD.findall(text):
+        lo = w.lower()
+        if lo in Q_STOP:
+            continue
+        out.add(stem(lo))
+        if "-" in lo:  # "Russian-backed" also matches "Russia" and "backing"
+            out.update(stem(p) for p in lo.split("-") if len(p) > 2 and p not in Q_STOP)
+    return out

@@ -1,0 +1,159 @@
+"""Chunk records: their vectors (the embedding cache), writes, reads and nearest-neighbour search."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from vectorstore.store.base import BATCH, IN_BATCH, Rows, StoreBase
+from vectorstore.store.client import guard
+from vectorstore.store.codec import chunk_metas, day_number, passage, record_text
+from vectorstore.store.schema import CHUNKS
+from vectorstore.types import Article, Chunk, Passage
+
+
+class ChunkStore(StoreBase):
+    """The chunk records of a store (see :class:`vectorstore.store.Store`)."""
+
+    @guard
+    def vectors_for_hashes(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of chunks whose text hash is in ``hashes`` (the embedding cache)."""
+        out: dict[str, np.ndarray] = {}
+        uniq = list(dict.fromkeys(hashes))
+        col = self._col(CHUNKS)
+        for i in range(0, len(uniq), IN_BATCH):
+            part = uniq[i:i + IN_BATCH]
+            got = col.get(where={"hash": {"$in": part}}, include=["metadatas", "embeddings"])
+            embs = got.get("embeddings")
+            if embs is None:
+                continue
+            for m, e in zip(got["metadatas"], embs, strict=True):
+                out.setdefault(str(m["hash"]), np.asarray(e, dtype=np.float32))
+        return out
+
+    def _upsert_chunks(self, ids: list[str], vectors: np.ndarray,
+                       metas: list[dict[str, Any]]) -> None:
+        """Write chunk records in batches (texts in the metadata, no documents)."""
+        col = self._col(CHUNKS)
+        for i in range(0, len(ids), BATCH):
+            col.upsert(ids=ids[i:i + BATCH], embeddings=vectors[i:i + BATCH],
+                       documents=[""] * len(ids[i:i + BATCH]), metadatas=metas[i:i + BATCH])
+
+    def replace_chunks(self, article: Article, chunks: Sequence[Chunk], vectors: np.ndarray,
+                       hashes: Sequence[str], sources: Sequence[str] = (),
+                       urls: Sequence[str] = ()) -> None:
+        """Delete the article's old chunks and write ``chunks`` with their ``vectors``."""
+        self._replace_chunks(article, chunks, vectors, hashes, sources, urls)
+
+    @guard
+    def _replace_chunks(self, article: Article, chunks: Sequence[Chunk], vectors: np.ndarray,
+                        hashes: Sequence[str], sources: Sequence[str],
+                        urls: Sequence[str]) -> None:
+        self._col(CHUNKS).delete(where={"article_id": article.id})
+        if chunks:
+            self._upsert_chunks([c.id for c in chunks], vectors,
+                                chunk_metas(article, chunks, hashes, sources, urls))
+        self._bump([article.id])
+
+    @guard
+    def count_chunks(self) -> int:
+        """Number of chunks stored."""
+        return int(self._col(CHUNKS).count())
+
+    @guard
+    def chunk_ids_of(self, article_id: str) -> list[str]:
+        """Ids of the chunks stored for ``article_id``."""
+        return list(self._col(CHUNKS).get(where={"article_id": article_id}, include=[])["ids"])
+
+    @guard
+    def iter_chunks(self, batch: int = 5000) -> Rows:
+        """Yield ``(ids, texts, metadatas)`` batches over every chunk (for the BM25 index)."""
+        col = self._col(CHUNKS)
+        offset = 0
+        while True:
+            got = col.get(include=["documents", "metadatas"], limit=batch, offset=offset)
+            if not got["ids"]:
+                break
+            metas = list(got["metadatas"])
+            yield list(got["ids"]), [record_text(d, m) for d, m in
+                                     zip(got["documents"], metas, strict=True)], metas
+            if len(got["ids"]) < batch:
+                break
+            offset += batch
+
+    @guard
+    def chunks_of(self, article_ids: Collection[str]) -> Rows:
+        """Yield ``(ids, texts, metadatas)`` batches over the chunks of ``article_ids``."""
+        col = self._col(CHUNKS)
+        aids = sorted(article_ids)
+        for i in range(0, len(aids), IN_BATCH):
+            got = col.get(where={"article_id": {"$in": aids[i:i + IN_BATCH]}},
+                          include=["documents", "metadatas"])
+            if got["ids"]:
+                metas = list(got["metadatas"])
+                yield list(got["ids"]), [record_text(d, m) for d, m in
+                                         zip(got["documents"], metas, strict=True)], metas
+
+    # -- search ---------------------------------------------------------------------------
+
+    @staticmethod
+    def where(since: date | None = None, until: date | None = None,
+              sources: Sequence[str] | None = None,
+              article_ids: Sequence[str] | None = None) -> dict[str, Any] | None:
+        """Build a Chroma filter for a date range, outlets and article ids."""
+        parts: list[dict[str, Any]] = []
+        if since:
+            parts.append({"day": {"$gte": day_number(since)}})
+        if until:
+            parts.append({"day": {"$lte": day_number(until)}})
+        if sources:
+            parts.append({"source": {"$in": list(sources)}})
+        if article_ids is not None:
+            parts.append({"article_id": {"$in": list(article_ids)}})
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else {"$and": parts}
+
+    @guard
+    def search(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[Passage]:
+        """The ``k`` chunks nearest to ``vector`` (cosine), best first, as passages."""
+        col = self._col(CHUNKS)
+        if k <= 0:
+            return []
+        res = col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=k,
+                        where=where, include=["documents", "metadatas", "distances"])
+        ids, docs = res["ids"][0], res["documents"][0]
+        metas, dists = res["metadatas"][0], res["distances"][0]
+        return [passage(i, d, m, 1.0 - float(dist))
+                for i, d, m, dist in zip(ids, docs, metas, dists, strict=True)]
+
+    @guard
+    def get_passages(self, ids: Sequence[str], scores: Sequence[float] | None = None,
+                     where: dict[str, Any] | None = None) -> list[Passage]:
+        """Passages for chunk ``ids`` in the given order (missing ids are skipped)."""
+        if not ids:
+            return []
+        got = self._col(CHUNKS).get(ids=list(ids), where=where, include=["documents", "metadatas"])
+        by_id = {i: (d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"],
+                                               strict=True)}
+        out = []
+        for n, cid in enumerate(ids):
+            if cid in by_id:
+                d, m = by_id[cid]
+                out.append(passage(cid, d, m, float(scores[n]) if scores else 0.0))
+        return out
+
+    @guard
+    def vectors_for_ids(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of the chunks ``ids``."""
+        if not ids:
+            return {}
+        got = self._col(CHUNKS).get(ids=list(ids), include=["embeddings"])
+        embs = got.get("embeddings")
+        if embs is None:
+            return {}
+        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], embs, strict=True)}
+

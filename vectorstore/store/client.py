@@ -1,0 +1,163 @@
+"""The Chroma client: embedded (``PersistentClient``) or a server (``HttpClient``), opened on
+first use, its collections cached, reopened after a connection failure.
+
+With :mod:`vectorstore.store` the only code that imports ``chromadb``.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, ParamSpec, Protocol, TypeVar
+from urllib.parse import urlparse
+
+from vectorstore.config import Settings, apply_privacy_defaults
+from vectorstore.errors import NewsdeskError, StoreUnavailable
+from vectorstore.store.schema import CHUNKS, META
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_TRANSIENT_TRIES = 4
+_CONNECTION_ERRORS = frozenset({
+    "ConnectError", "ConnectionError", "ConnectTimeout", "ReadTimeout", "RemoteProtocolError",
+    "ConnectionRefusedError", "ReadError", "ConnectionResetError", "PoolTimeout", "WriteError"})
+
+
+def store_location(settings: Settings) -> str:
+    """Where the store is: the server URL, or the embedded store's folder."""
+    return settings.chroma_url or str(Path(settings.home) / "chroma")
+
+
+def unavailable_message(url: str, err: BaseException) -> str:
+    """The one-line :class:`StoreUnavailable` message, with the fix."""
+    return (f"vector store unavailable at {url}: {type(err).__name__}: {err}. "
+            "Start it with `chroma run --host 127.0.0.1 --port PORT` or unset NEWSDESK_CHROMA_URL "
+            "to use the embedded store")
+
+
+def _chain(e: BaseException | None) -> Iterator[BaseException]:
+    seen = 0
+    while e is not None and seen < 10:
+        yield e
+        e = e.__cause__ or e.__context__
+        seen += 1
+
+
+def is_connection_error(e: BaseException) -> bool:
+    """Whether ``e`` (or an error it came from) says the server cannot be reached."""
+    names = {type(x).__name__ for x in _chain(e)}
+    text = " ".join(str(x) for x in _chain(e)).lower()
+    return bool(names & _CONNECTION_ERRORS) or "could not connect" in text \
+        or "connection refused" in text
+
+
+def is_transient(e: BaseException) -> bool:
+    """A Chroma server error that goes away when asked again (a segment still being flushed)."""
+    text = str(e).lower()
+    return "nothing found on disk" in text or "error creating hnsw segment reader" in text
+
+
+class Connection:
+    """One Chroma client for a store, made on first use and remade after a failure.
+
+    Args:
+        settings: ``chroma_url`` (a server) or ``home`` (the embedded store's folder).
+        lock: Guards the client and the collection cache (shared with the store).
+    """
+
+    def __init__(self, settings: Settings, lock: threading.RLock) -> None:
+        self.settings = settings
+        self.location = store_location(settings)
+        self.lock = lock
+        self._client: Any = None
+        self._cols: dict[str, Any] = {}
+
+    def reset(self) -> None:
+        """Forget the client: the next call connects again."""
+        self._client = None
+        self._cols = {}
+
+    def _connect(self) -> Any:
+        apply_privacy_defaults()  # before chromadb loads: telemetry off
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        cs = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+        if self.settings.chroma_url:
+            u = urlparse(self.settings.chroma_url)
+            return chromadb.HttpClient(host=u.hostname or "127.0.0.1",
+                                       port=u.port or (443 if u.scheme == "https" else 8000),
+                                       ssl=u.scheme == "https", settings=cs)
+        path = Path(self.settings.home) / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=cs)
+
+    def collection(self, name: str) -> Any:
+        """The Chroma collection ``name``, created when missing.
+
+        Raises:
+            StoreUnavailable: the client cannot be made (no server there).
+        """
+        with self.lock:
+            if self._client is None:
+                try:
+                    self._client = self._connect()
+                except Exception as e:
+                    self._client = None
+                    raise StoreUnavailable(unavailable_message(self.location, e)) from e
+            col = self._cols.get(name)
+            if col is None:
+                cfg = {"hnsw": {"space": "cosine", "ef_search": 100}} if name == CHUNKS else None
+                col = self._client.get_or_create_collection(
+                    name, embedding_function=None, configuration=cfg)
+                self._cols[name] = col
+            return col
+
+    def drop(self, *names: str) -> None:
+        """Delete the collections ``names``, in order (already gone is fine; a lost server is not)."""
+        with self.lock:
+            self.collection(META)  # connects
+            for name in names:
+                try:
+                    self._client.delete_collection(name)
+                except Exception as e:
+                    if is_connection_error(e):
+                        raise
+                self._cols.pop(name, None)
+
+
+class _Connected(Protocol):
+    connection: Connection
+
+
+def guard(fn: Callable[P, R]) -> Callable[P, R]:
+    """Retry transient Chroma errors; turn connection failures into :class:`StoreUnavailable`.
+
+    Wraps methods of an object with a ``connection`` (a :class:`Connection`), which is
+    reset on a connection failure so that the next call reconnects.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        owner: _Connected = args[0]  # type: ignore[assignment]
+        for attempt in range(_TRANSIENT_TRIES):
+            try:
+                return fn(*args, **kwargs)
+            except NewsdeskError:
+                raise
+            except Exception as e:
+                if is_transient(e) and attempt + 1 < _TRANSIENT_TRIES:
+                    time.sleep(0.2 * (attempt + 1))
+                    continue
+                if is_connection_error(e):
+                    owner.connection.reset()
+                    raise StoreUnavailable(
+                        unavailable_message(owner.connection.location, e)) from e
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return wrapper

@@ -1,0 +1,156 @@
+"""The ``gradio_client`` endpoints: ``/ask``, ``/chat``, ``/ingest``, ``/list``, ``/delete``.
+
+Their inputs and outputs are documented in the README (and served at ``/?view=api``, from
+the docstrings below). Errors reach the caller as ``gr.Error`` with a readable message.
+"""
+
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import gradio as gr
+
+from qa import Answer, Conversation, NewsDesk, NewsdeskError
+from web.uploads import ingest_uploads
+
+log = logging.getLogger("newsdesk.ui")
+
+MAX_CONVERSATIONS = 256
+"""API conversations kept server-side; the least recently used goes first."""
+
+T = TypeVar("T")
+
+
+def answer_json(answer: Answer, conversation: Conversation | None = None) -> dict[str, Any]:
+    """The JSON an API caller gets for ``answer`` (plus ``conversation_id`` and ``turn`` in a chat)."""
+    out: dict[str, Any] = {
+        "text": answer.text,
+        "citations": [{
+            "n": c.n, "title": c.passage.title, "url": c.passage.url,
+            "published": c.passage.published.isoformat() if c.passage.published else None,
+            "source": c.passage.source, "sources": list(c.passage.sources),
+            "quote": c.quote_text, "passage": c.passage.text, "article_id": c.passage.article_id,
+        } for c in answer.citations],
+        "abstained": answer.abstained,
+        "question": answer.question,
+        "standalone_question": answer.standalone_question,
+        "unsupported": list(answer.unsupported),
+        "warnings": list(answer.warnings),
+    }
+    if conversation is not None:
+        out["conversation_id"] = conversation.id
+        out["turn"] = len(conversation.turns)
+    return out
+
+
+def article_json(a: Any) -> dict[str, Any]:
+    """The JSON ``/list`` gives for one stored article (a record of ``NewsDesk.articles()``)."""
+    return {"id": a.id, "title": a.title, "url": a.url, "source": a.source,
+            "sources": list(a.sources),
+            "published": a.published.isoformat() if a.published else None,
+            "n_chunks": a.n_chunks, "copies": len(a.copies)}
+
+
+def api_call(fn: Callable[[], T]) -> T:
+    """Run ``fn``; our errors become a readable ``gr.Error``, others a logged one-liner."""
+    try:
+        return fn()
+    except NewsdeskError as e:
+        raise gr.Error(str(e), print_exception=False) from None
+    except gr.Error:
+        raise
+    except Exception as e:
+        log.exception("API call failed")
+        raise gr.Error(f"unexpected {type(e).__name__}: see the server log for details",
+                       print_exception=False) from None
+
+
+class Api:
+    """The endpoint functions over one :class:`NewsDesk` (registered by :mod:`web.layout`).
+
+    Args:
+        desk: The desk to serve.
+        uploads: Where ``/ingest`` stores the uploaded files.
+        max_file_mb: The per-file upload limit.
+    """
+
+    def __init__(self, desk: NewsDesk, uploads: Path, max_file_mb: int) -> None:
+        self.desk = desk
+        self.uploads = uploads
+        self.max_file_mb = max_file_mb
+        self._convs: OrderedDict[str, Conversation] = OrderedDict()
+        self._convs_lock = threading.Lock()
+
+    def _conversation(self, conversation_id: str) -> Conversation:
+        with self._convs_lock:
+            cid = (conversation_id or "").strip()
+            if not cid:
+                conv = self.desk.chat()
+                self._convs[conv.id] = conv
+                while len(self._convs) > MAX_CONVERSATIONS:
+                    self._convs.popitem(last=False)
+                return conv
+            found = self._convs.get(cid)
+            if found is None:
+                raise gr.Error(f"conversation {cid!r} is unknown or has expired: pass an empty "
+                               "conversation_id to start a new one", print_exception=False)
+            self._convs.move_to_end(cid)
+            return found
+
+    def api_ask(self, question: str) -> dict[str, Any]:
+        """Answer one question from the articles, in a fresh conversation.
+
+        Args:
+            question: The question.
+
+        Returns:
+            ``{"text", "citations": [{"n", "title", "url", "published", "quote", ...}],
+            "abstained", "standalone_question", "unsupported", "warnings"}``.
+        """
+        return api_call(lambda: answer_json(self.desk.ask(question)))
+
+    def api_chat(self, question: str, conversation_id: str = "") -> dict[str, Any]:
+        """Ask within a conversation, so that follow-up questions are understood.
+
+        Args:
+            question: The question.
+            conversation_id: ``""`` to start a conversation, else the id a previous call returned.
+
+        Returns:
+            What ``/ask`` returns, plus ``conversation_id`` to pass next time and ``turn``
+            (1 for the first question of the conversation).
+        """
+        conv = self._conversation(conversation_id)
+        return api_call(lambda: answer_json(conv.ask(question), conv))
+
+    def api_list(self) -> list[dict[str, Any]]:
+        """List the stored articles, newest first.
+
+        Returns:
+            ``[{"id", "title", "url", "source", "sources", "published", "n_chunks", "copies"}]``.
+        """
+        return api_call(lambda: [article_json(a) for a in self.desk.articles()])
+
+    def api_delete(self, article_id: str) -> dict[str, Any]:
+        """Delete an article (its id from ``/list``) and its chunks.
+
+        Returns:
+            ``{"deleted": article_id, "chunks": number of chunks removed}``.
+        """
+        aid = (article_id or "").strip()
+        return api_call(lambda: {"deleted": aid, "chunks": self.desk.delete(aid)})
+
+    def api_ingest(self, files: list[str] | None) -> dict[str, Any]:
+        """Add uploaded article files (.txt .md .html .json .jsonl).
+
+        Returns:
+            ``{"summary", "added", "updated", "unchanged", "duplicates", "failed", "chunks",
+            "issues": [{"file", "reason", "kind"}], "article_ids", "files"}``. (``file``, not
+            ``path``: gradio_client would try to download a dict with a ``path`` key.)
+        """
+        return api_call(
+            lambda: ingest_uploads(self.desk, files, self.uploads, self.max_file_mb)[0])

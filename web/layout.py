@@ -1,0 +1,170 @@
+"""The Gradio Blocks layout: the Chat and Library tabs, wired to :class:`web.ui.NewsdeskUI`,
+and the ``gradio_client`` endpoints of :class:`web.api.Api`.
+
+The page's CSS and JavaScript are files in ``web/static/``, read once at import.
+"""
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from qa import NewsdeskError
+from web.render import message_html, sources_html
+from web.seed import example_questions
+from web.ui import LIBRARY_HEADERS, NewsdeskUI
+from web.uploads import UPLOAD_TYPES
+
+log = logging.getLogger("newsdesk.ui")
+
+STATIC = Path(__file__).resolve().parent / "static"
+"""The page's CSS and JavaScript."""
+CSS = (STATIC / "newsdesk.css").read_text(encoding="utf-8")
+"""The page CSS (passed to Gradio as ``css``)."""
+HEAD = f"<script>\n{(STATIC / 'newsdesk.js').read_text(encoding='utf-8')}</script>"
+"""The page head: the citation-link and passage-scrolling script."""
+
+
+@dataclass(frozen=True)
+class StartState:
+    """What the page shows before its first refresh."""
+
+    examples: list[str]
+    rows: list[list[Any]]
+    choices: list[tuple[str, str]]
+    stats: dict[str, Any]
+    sources: list[str]
+
+
+def start_state(ui: NewsdeskUI) -> StartState:
+    """Example questions and the library as they are now (empty when the store is unavailable)."""
+    titles: list[str] = []
+    with contextlib.suppress(NewsdeskError):
+        titles = [a.title for a in ui.desk.articles()]
+    examples = example_questions(ui.corpus, titles)
+    try:
+        return StartState(examples, ui.library_rows(), ui.choices(), ui.desk.stats(), ui.sources())
+    except NewsdeskError as e:
+        log.warning("library unavailable at start: %s", e)
+        return StartState(examples, [], [], {"error": str(e)}, [])
+
+
+def build(ui: NewsdeskUI) -> gr.Blocks:
+    """Build the Blocks app over ``ui`` (:func:`web.server.create_app` mounts and serves it)."""
+    start = start_state(ui)
+    settings = ui.settings
+    with gr.Blocks(title="Newsdesk", analytics_enabled=False) as demo:
+        gr.Markdown("## Newsdesk\nAsk about the loaded news articles. Every answer quotes "
+                    "them and cites the passage it came from; when they don't say, Newsdesk "
+                    "says so.")
+        seed_line = gr.HTML(message_html(ui.seeder.status(), "info")
+                            if ui.seeder.status() else "", elem_classes=["nd-status"])
+        conv = gr.State(None)
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False):
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(
+                        label="Conversation", height=520, sanitize_html=True,
+                        latex_delimiters=[], feedback_options=None, buttons=["copy"],
+                        elem_id="nd-chat",
+                        placeholder="Ask a question about the articles. Answers cite "
+                                    "their sources as [1], [2]…")
+                    with gr.Row():
+                        question = gr.Textbox(
+                            show_label=False, placeholder="Ask about the news…",
+                            scale=6, max_lines=4, elem_id="nd-question", autofocus=True)
+                        ask_btn = gr.Button("Ask", variant="primary", scale=1,
+                                            elem_id="nd-ask")
+                    with gr.Row():
+                        stop_btn = gr.Button("Stop", size="sm", elem_id="nd-stop")
+                        clear_btn = gr.Button("Clear", size="sm", elem_id="nd-clear")
+                    ex = gr.Examples(examples=[[q] for q in start.examples], inputs=[question],
+                                     label="Examples from the articles (click to ask)",
+                                     api_visibility="private") if start.examples else None
+                with gr.Column(scale=2):
+                    gr.Markdown("**Sources**")
+                    sources_panel = gr.HTML(sources_html([]), elem_id="nd-sources",
+                                            max_height=640, js_on_load=None)
+            with gr.Tab("Library", id="library"):
+                lib_status = gr.HTML("", elem_id="nd-lib-status")
+                with gr.Row():
+                    lib_filter = gr.Textbox(label="Filter", placeholder="words in the title, "
+                                            "date, source or id", scale=4,
+                                            elem_id="nd-lib-filter")
+                    refresh_btn = gr.Button("Refresh", size="sm", scale=1)
+                table = gr.Dataframe(value=start.rows, headers=LIBRARY_HEADERS, type="array",
+                                     datatype=["str", "str", "str", "number", "str"],
+                                     interactive=False, wrap=True, max_height=420,
+                                     label="Articles (click a row to pick it)",
+                                     elem_id="nd-library")
+                with gr.Row():
+                    pick = gr.Dropdown(choices=start.choices, value=None, label="Article",
+                                       scale=4, elem_id="nd-pick")
+                    delete_btn = gr.Button("Delete article", variant="stop", scale=1,
+                                           elem_id="nd-delete")
+                with gr.Accordion("Add articles", open=True):
+                    files = gr.File(file_count="multiple", file_types=list(UPLOAD_TYPES),
+                                    type="filepath", elem_id="nd-upload",
+                                    label=f"Article files (.txt .md .html .json .jsonl, "
+                                          f"up to {settings.max_file_mb} MB each)")
+                    ingest_btn = gr.Button("Add to library", variant="primary",
+                                           elem_id="nd-ingest")
+                    ingest_out = gr.HTML("", elem_id="nd-ingest-out")
+                with gr.Accordion("Settings", open=False):
+                    with gr.Row():
+                        k = gr.Slider(1, 20, value=settings.k, step=1,
+                                      label="Passages per question (k)")
+                        since = gr.Textbox(label="Published since", placeholder="YYYY-MM-DD")
+                        until = gr.Textbox(label="Published until (as of)",
+                                           placeholder="YYYY-MM-DD")
+                    src_filter = gr.Dropdown(choices=start.sources, multiselect=True, value=[],
+                                             label="Only these sources (empty: all)")
+                    gr.Textbox(value=ui.llm_status(), label="Answering backend (NEWSDESK_LLM)",
+                               interactive=False)
+                with gr.Accordion("Statistics", open=False):
+                    stats_json = gr.JSON(start.stats, label="Store")
+        timer = gr.Timer(1.0, active=ui.seeder.running)
+
+        # hidden components for the /ingest endpoint (files in, JSON out)
+        api_files = gr.File(file_count="multiple", type="filepath", visible=False,
+                            label="files")
+        api_out = gr.JSON(visible=False, label="result")
+        api_btn = gr.Button(visible=False)
+
+        library_outputs = [table, pick, stats_json, src_filter]
+        chat_inputs = [question, chatbot, conv, k, since, until, src_filter]
+        chat_outputs = [chatbot, sources_panel, conv, question]
+        hidden: dict[str, Any] = {"api_visibility": "private"}
+        ev_submit = question.submit(ui.respond, chat_inputs, chat_outputs, **hidden)
+        ev_click = ask_btn.click(ui.respond, chat_inputs, chat_outputs, **hidden)
+        asking: list[Any] = [ev_submit, ev_click]
+        if ex is not None:
+            asking.append(ex.load_input_event.then(ui.respond, chat_inputs, chat_outputs,
+                                                   **hidden))
+        stop_btn.click(ui.stopped, [chatbot], [chatbot], cancels=asking, queue=False, **hidden)
+        clear_btn.click(ui.clear, None, chat_outputs, cancels=asking, **hidden)
+        chatbot.clear(ui.clear, None, chat_outputs, cancels=asking, **hidden)
+
+        lib_filter.change(ui.filter_library, [lib_filter], [table], **hidden)
+        refresh_btn.click(ui.refresh_library, [lib_filter, pick], library_outputs, **hidden)
+        table.select(ui.select_row, [table], [pick], **hidden)
+        delete_btn.click(ui.ui_delete, [pick, lib_filter], [lib_status, *library_outputs],
+                         concurrency_id="write", concurrency_limit=1, **hidden)
+        ingest_btn.click(ui.ui_ingest, [files, lib_filter], [ingest_out, files, *library_outputs],
+                         concurrency_id="write", concurrency_limit=1, **hidden)
+        timer.tick(ui.seed_status, None, [seed_line, timer, *library_outputs], **hidden)
+        demo.load(ui.refresh_library, [lib_filter, pick], library_outputs, **hidden)
+
+        api = ui.api
+        gr.api(api.api_ask, api_name="ask")
+        gr.api(api.api_chat, api_name="chat")
+        gr.api(api.api_list, api_name="list")
+        gr.api(api.api_delete, api_name="delete", concurrency_id="write", concurrency_limit=1)
+        api_btn.click(api.api_ingest, [api_files], [api_out], api_name="ingest",
+                      api_description="Add article files (.txt .md .html .json .jsonl); "
+                                      "returns the ingest summary as JSON.",
+                      concurrency_id="write", concurrency_limit=1)
+    return demo

@@ -1,0 +1,128 @@
+"""Our FastAPI app: ``/healthz`` and the Gradio UI (with its API) mounted at ``/``.
+
+:func:`check_bind` holds the bind/auth rule: the app listens on localhost unless a password
+is set. The Gradio login guards the UI and the ``gradio_client`` API; routes of our own
+(``/healthz``) are outside it.
+"""
+
+import socket
+from pathlib import Path
+
+import gradio as gr
+import uvicorn
+from fastapi import FastAPI
+
+from qa import ConfigError, NewsDesk, Settings
+from web.layout import CSS, HEAD, build
+from web.ui import NewsdeskUI
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+"""Bind addresses that need no password."""
+CONCURRENCY = 4
+"""Requests served at once; the others wait in the queue."""
+QUEUE_SIZE = 64
+"""Requests that may wait in the queue; more are refused."""
+AUTH_MESSAGE = "Newsdesk: sign in with the NEWSDESK_AUTH user and password."
+
+
+def check_bind(settings: Settings) -> tuple[str, str] | None:
+    """Return the ``(user, password)`` the UI requires, or ``None`` when unset.
+
+    Raises:
+        ConfigError: the UI would listen beyond this machine without a password, or
+            ``NEWSDESK_AUTH`` is malformed.
+    """
+    auth = None
+    if settings.auth:
+        user, _, password = settings.auth.partition(":")
+        if not user.strip() or not password:
+            raise ConfigError("NEWSDESK_AUTH must be user:password with both parts non-empty")
+        auth = (user.strip(), password)
+    host = settings.host.strip().strip("[]").lower()
+    if host not in LOCAL_HOSTS and auth is None:
+        raise ConfigError(
+            f"NEWSDESK_HOST={settings.host} would let other machines reach the UI without a "
+            "password: set NEWSDESK_AUTH=user:password too, or use NEWSDESK_HOST=127.0.0.1")
+    return auth
+
+
+def healthz() -> dict[str, str]:
+    """Liveness: the server answers (no login needed)."""
+    return {"status": "ok"}
+
+
+def base_app() -> FastAPI:
+    """Our FastAPI app with its own routes (no docs pages: they would load scripts from a CDN)."""
+    app = FastAPI(title="Newsdesk", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_api_route("/healthz", healthz, methods=["GET"])
+    return app
+
+
+def mount_ui(app: FastAPI, demo: gr.Blocks, settings: Settings,
+             auth: tuple[str, str] | None) -> FastAPI:
+    """Mount ``demo`` (queued) at ``/`` of ``app``, behind ``auth`` when given."""
+    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    app = gr.mount_gradio_app(
+        app, demo, path="/", server_name=settings.host, server_port=settings.port, auth=auth,
+        auth_message=AUTH_MESSAGE, show_error=False, footer_links=["api", "settings"],
+        max_file_size=f"{settings.max_file_mb}mb", enable_monitoring=False, mcp_server=False,
+        run_history=False, pwa=False, ssr_mode=False, css=CSS, head=HEAD)
+    # Gradio checks the file paths a request names (uploaded files only: a client must not
+    # make the server read one of its own files) only once ``launch()`` has set this flag;
+    # mounting does not set it (gradio 6.31), so set it here, as ``launch()`` would.
+    demo.has_launched = True
+    return app
+
+
+def create_app(desk: NewsDesk, settings: Settings, corpus: Path | None = None,
+               echo: bool = True) -> FastAPI:
+    """Start the first-start ingest, warm the desk, and build the app to serve.
+
+    Args:
+        desk: The desk to serve.
+        settings: Bind address, auth, upload limit, k, LLM.
+        corpus: Folder to ingest when the store is empty (``None``: no seeding).
+        echo: Print first-start progress on the console.
+
+    Raises:
+        ConfigError: a non-local bind address without ``NEWSDESK_AUTH``.
+    """
+    auth = check_bind(settings)
+    ui = NewsdeskUI(desk, settings, corpus, echo=echo)
+    ui.seeder.start()
+    desk.warm()
+    return mount_ui(base_app(), build(ui), settings, auth)
+
+
+def listen(host: str, port: int) -> list[socket.socket]:
+    """Bound (not yet listening) sockets for ``host:port``, one per address ``host`` names.
+
+    Bound here, before the app starts, so that a taken port is reported at once.
+
+    Raises:
+        OSError: the address cannot be bound (in use, not on this machine, no permission).
+    """
+    host = host.strip().strip("[]")
+    infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                               flags=socket.AI_PASSIVE)
+    sockets: list[socket.socket] = []
+    try:
+        for family, kind, proto, _, addr in dict.fromkeys(infos):
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(addr)
+            sock.set_inheritable(True)
+    except OSError:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
+
+
+def serve(app: FastAPI, sockets: list[socket.socket]) -> None:
+    """Serve ``app`` with uvicorn on ``sockets`` until interrupted (SIGINT or SIGTERM)."""
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
+    uvicorn.Server(config).run(sockets=sockets)

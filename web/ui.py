@@ -1,0 +1,228 @@
+"""The UI's event handlers over one :class:`qa.NewsDesk`: chat (streamed), library, uploads.
+
+:mod:`web.layout` lays the components out and wires them to these handlers; the API
+endpoints are in :mod:`web.api`.
+"""
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from qa import Answer, Conversation, NewsDesk, NewsdeskError, Settings
+from web.api import Api
+from web.render import answer_html, esc, message_html, one_line, sources_html
+from web.seed import Seeder
+from web.uploads import ingest_uploads
+
+log = logging.getLogger("newsdesk.ui")
+
+LIBRARY_HEADERS = ["Title", "Date", "Source", "Chunks", "ID"]
+"""The columns of the Library tab's article table."""
+
+
+class NewsdeskUI:
+    """The Gradio app's handlers over one :class:`NewsDesk`.
+
+    Args:
+        desk: The desk to serve.
+        settings: Its settings (k, upload limit, LLM, data folder).
+        corpus: Folder to ingest on the first start when the store is empty.
+        echo: Print first-start progress on the console.
+    """
+
+    def __init__(self, desk: NewsDesk, settings: Settings | None = None,
+                 corpus: Path | None = None, echo: bool = True) -> None:
+        self.desk = desk
+        self.settings = settings or desk.settings
+        self.corpus = corpus
+        self.uploads = Path(self.settings.home) / "uploads"
+        self.seeder = Seeder(desk, corpus, echo=echo)
+        self.api = Api(desk, self.uploads, self.settings.max_file_mb)
+
+    # -- chat ---------------------------------------------------------------------------
+
+    def _not_ready(self, history: list[dict[str, Any]]) -> bool:
+        """Say so in the chat when the bundled articles are still loading into an empty store."""
+        if not (self.seeder.running and self.desk.is_empty()):
+            return False
+        history.append({"role": "assistant", "content": message_html(
+            f"{self.seeder.status() or 'The bundled articles are loading'}. "
+            "Ask again in a moment.", "info")})
+        return True
+
+    def respond(self, question: str, history: list[dict[str, Any]] | None,
+                conv: Conversation | None, k: float | None, since: str | None,
+                until: str | None, sources: list[str] | None
+                ) -> Iterator[tuple[Any, Any, Any, Any]]:
+        """Chat handler: stream the answer into the chat, then fill the sources panel."""
+        history = list(history or [])
+        q = (question or "").strip()
+        if not q:
+            gr.Info("Type a question first.")
+            yield history, gr.skip(), conv, question
+            return
+        if conv is None:
+            conv = self.desk.chat()
+        history.append({"role": "user", "content": f'<div class="nd-user">{esc(one_line(q))}</div>'})
+        if self._not_ready(history):
+            yield history, gr.skip(), conv, ""
+            return
+        history.append({"role": "assistant", "content": '<div class="nd-pending nd-streaming">'
+                        "Searching the articles…</div>"})
+        yield history, gr.skip(), conv, ""
+        try:
+            text = ""
+            answer: Answer | None = None
+            for piece in conv.stream(q, k=int(k) if k else None, since=(since or "").strip() or None,
+                                     until=(until or "").strip() or None,
+                                     sources=list(sources or []) or None):
+                if isinstance(piece, Answer):
+                    answer = piece
+                else:
+                    text += piece
+                    history[-1] = {"role": "assistant",
+                                   "content": '<div class="nd-answer nd-streaming">'
+                                              f"{esc(one_line(text))}</div>"}
+                    yield history, gr.skip(), conv, ""
+            if answer is None:
+                raise RuntimeError("the desk returned no answer")
+            history[-1] = {"role": "assistant", "content": answer_html(answer, len(conv.turns))}
+            yield history, sources_html(conv.turns), conv, ""
+        except NewsdeskError as e:
+            history[-1] = {"role": "assistant", "content": message_html(str(e))}
+            yield history, gr.skip(), conv, ""
+        except Exception as e:
+            log.exception("answering failed")
+            history[-1] = {"role": "assistant", "content": message_html(
+                f"Something went wrong ({type(e).__name__}); the details are in the server log.")}
+            yield history, gr.skip(), conv, ""
+
+    @staticmethod
+    def stopped(history: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+        """Stop handler: say so in the bubble of the answer that was cut short."""
+        history = list(history or [])
+        if history and history[-1].get("role") == "assistant":
+            content = history[-1].get("content")
+            parts = content if isinstance(content, list) else [content]
+            text = "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in parts)
+            if "nd-streaming" in text:
+                note = message_html("Stopped before the answer was finished; no sources.", "info")
+                keep = "" if "nd-pending" in text else text.replace(" nd-streaming", "")
+                history[-1] = {"role": "assistant", "content": keep + note}
+        return history
+
+    def clear(self) -> tuple[list[Any], str, None, str]:
+        """Start over: empty chat, empty sources, a new conversation."""
+        return [], sources_html([]), None, ""
+
+    # -- library ------------------------------------------------------------------------
+
+    def library_rows(self, query: str = "") -> list[list[Any]]:
+        """The article table, filtered by ``query`` (words matched in title, date, source, id)."""
+        words = (query or "").lower().split()
+        rows = []
+        for a in self.desk.articles():
+            srcs = ", ".join(a.sources) + (f" (+{len(a.copies)} copies)" if a.copies else "")
+            row = [a.title, a.published.isoformat() if a.published else "", srcs, a.n_chunks, a.id]
+            hay = " ".join(str(x) for x in (*row, a.url)).lower()
+            if all(w in hay for w in words):
+                rows.append(row)
+        return rows
+
+    def choices(self) -> list[tuple[str, str]]:
+        """The delete picker's choices: ``(title (date), article id)``."""
+        out = []
+        for a in self.desk.articles():
+            when = a.published.isoformat() if a.published else "undated"
+            out.append((f"{one_line(a.title)[:90] or a.id} ({when})", a.id))
+        return out
+
+    def sources(self) -> list[str]:
+        """The outlets in the store (the choices of the source filter)."""
+        return list(self.desk.stats().get("sources") or [])
+
+    def refresh_library(self, query: str = "", selected: str | None = None) -> tuple[Any, ...]:
+        """Table, delete picker, statistics and source filter, fresh from the store."""
+        try:
+            choices = self.choices()
+            ids = {c[1] for c in choices}
+            stats = self.desk.stats()
+            return (gr.update(value=self.library_rows(query)),
+                    gr.update(choices=choices, value=selected if selected in ids else None),
+                    stats, gr.update(choices=list(stats.get("sources") or [])))
+        except NewsdeskError as e:
+            gr.Warning(str(e))
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+
+    def filter_library(self, query: str) -> Any:
+        """The table filtered by ``query``."""
+        try:
+            return self.library_rows(query)
+        except NewsdeskError as e:
+            gr.Warning(str(e))
+            return gr.skip()
+
+    def select_row(self, table: Any, evt: gr.SelectData) -> Any:
+        """Clicking a table row picks that article for deletion."""
+        rows = table.values.tolist() if hasattr(table, "values") else list(table or [])
+        row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+        if isinstance(row, int) and 0 <= row < len(rows):
+            return gr.update(value=str(rows[row][4]))
+        return gr.skip()
+
+    def ui_delete(self, article_id: str | None, query: str) -> tuple[Any, ...]:
+        """Delete the picked article and refresh the library."""
+        if not article_id:
+            return (message_html("Pick an article first (click its row or choose it in the list).",
+                                 "info"), *self.refresh_library(query))
+        try:
+            title = next((a.title for a in self.desk.articles() if a.id == article_id), article_id)
+            n = self.desk.delete(article_id)
+            msg = message_html(f"Deleted “{title}” ({n} chunks).", "info")
+        except NewsdeskError as e:
+            msg = message_html(str(e))
+        return (msg, *self.refresh_library(query))
+
+    def ui_ingest(self, files: list[str] | None, query: str,
+                  progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        """Upload handler: store, ingest with a progress bar, summarise, refresh the library."""
+        progress(0, desc="Reading the files…")
+
+        def step(done: int, total: int, label: str) -> None:
+            progress((done, total), desc=f"Ingesting {label[:60]}", unit="articles")
+
+        try:
+            _, summary = ingest_uploads(self.desk, files, self.uploads,
+                                        self.settings.max_file_mb, progress=step)
+        except NewsdeskError as e:
+            summary = message_html(str(e))
+        except Exception as e:
+            log.exception("ingest failed")
+            summary = message_html(f"Ingest failed ({type(e).__name__}); see the server log.")
+        return (summary, None, *self.refresh_library(query))
+
+    # -- status -------------------------------------------------------------------------
+
+    def seed_status(self) -> tuple[Any, ...]:
+        """Timer tick: the first-start ingest's progress; stops the timer and refreshes when done."""
+        text = self.seeder.status()
+        status = message_html(text, "info") if text else ""
+        if self.seeder.running:
+            return (status, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+        return (status, gr.Timer(active=False), *self.refresh_library(""))
+
+    def llm_status(self) -> str:
+        """The answering backend and whether it is usable."""
+        name = self.settings.llm.strip()
+        if name.lower() in {"", "none"}:
+            return "none (extractive): answers are sentences quoted from the articles; no LLM"
+        try:
+            _ = self.desk.llm
+        except NewsdeskError as e:
+            return f"{name}: not usable: {e}"
+        except Exception as e:
+            return f"{name}: not usable ({type(e).__name__}: {e})"
+        return f"{name}: configured; if it fails, answers fall back to the extractive answerer"
