@@ -17,10 +17,11 @@ from vectorstore.errors import (
     StoreUnavailable,
 )
 from vectorstore.loading import LoadIssue, load_paths
-from vectorstore.types import Article, Passage
+from vectorstore.types import Article, Filters, Passage
 
 __all__ = [
     "Answer", "Article", "BadQuestion", "Citation", "ConfigError", "Conversation", "EvalReport",
-    "LoadError", "LoadIssue", "NewsDesk", "NewsdeskError", "NotFound", "Passage", "Settings",
-    "StoreUnavailable", "Turn", "apply_privacy_defaults", "evaluate", "load_cases", "load_paths",
+    "Filters", "LoadError", "LoadIssue", "NewsDesk", "NewsdeskError", "NotFound", "Passage",
+    "Settings", "StoreUnavailable", "Turn", "apply_privacy_defaults", "evaluate", "load_cases",
+    "load_paths",
 ]

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa.text.analysis import analyse_question
-from qa.text.entities import COMMON, Entity, find_dates, find_entities
+from qa.text.names import COMMON, Entity, find_entities
 from qa.types import Turn
+from vectorstore.text.dates import find_dates
 
 _CITE = re.compile(r"\s*\[\d+\]")
 _WH = re.compile(r"\b(who|whom|whose|what|when|where|why|how|which|did|does|do|is|are|was|"

@@ -13,8 +13,8 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 
 from qa.protocols import Answerer, Rewriter
-from qa.retrieval import Filters, HybridSearch, NewsRetriever
-from qa.text.questions import clean_question, parse_day
+from qa.retrieval import HybridSearch, NewsRetriever
+from qa.text.questions import clean_question
 from qa.types import Answer, Conversation, Turn
 from vectorstore.chunking import Chunker
 from vectorstore.config import Settings
@@ -23,6 +23,8 @@ from vectorstore.errors import NewsdeskError
 from vectorstore.ingest import Ingestor, IngestReport, Progress
 from vectorstore.lexical import LexicalIndex
 from vectorstore.store import ArticleRecord, Store, open_store
+from vectorstore.text.dates import parse_day
+from vectorstore.types import Filters
 
 EMPTY_STORE = "No articles yet: ingest some with `newsdesk ingest PATH` (or upload them in the Library tab)."
 

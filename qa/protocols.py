@@ -12,9 +12,8 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.retrieval import Filters
 from qa.types import Asker, Draft, Turn
-from vectorstore.types import Passage
+from vectorstore.types import Filters, Passage
 
 __all__ = ["Answerer", "Asker", "Embedder", "Rewriter", "Searcher"]
 

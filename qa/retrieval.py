@@ -6,8 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -18,7 +17,7 @@ from pydantic import ConfigDict
 
 from vectorstore.lexical import LexicalIndex
 from vectorstore.store import Store
-from vectorstore.types import Passage
+from vectorstore.types import Filters, Passage
 
 RRF_K = 60
 
@@ -34,21 +33,6 @@ def _pool() -> ThreadPoolExecutor:
             if _POOL is None:
                 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsdesk-search")
     return _POOL
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What a question may draw on: a published-date range, outlets, articles."""
-
-    since: date | None = None
-    until: date | None = None
-    sources: tuple[str, ...] = ()
-    article_ids: tuple[str, ...] | None = None
-
-    @property
-    def empty(self) -> bool:
-        """True when nothing is filtered."""
-        return not (self.since or self.until or self.sources or self.article_ids is not None)
 
 
 class HybridSearch:
@@ -87,7 +71,7 @@ class HybridSearch:
         try:
             qv = self.embed_query(query)
             t1 = time.perf_counter()
-            dense = self.store.search(qv, n, self._where(f))
+            dense = self.store.search(qv, n, self.store.where(f))
         finally:
             t2 = time.perf_counter()
             lex = lex_job.result()
@@ -107,19 +91,13 @@ class HybridSearch:
             timings["fuse"] = (t4 - t3) * 1000
         return out
 
-    def _where(self, f: Filters) -> Any:
-        ids = list(f.article_ids) if f.article_ids is not None else None
-        return self.store.where(f.since, f.until, list(f.sources) or None, ids)
-
     def _lexical(self, query: str, n: int, f: Filters, ms: list[float]) -> list[tuple[str, float]]:
         """BM25 hits for ``query`` under ``f``; its time in milliseconds goes to ``ms[0]``."""
         t = time.perf_counter()
         try:
             if self.lexical is None or not len(self.lexical):
                 return []
-            ids = list(f.article_ids) if f.article_ids is not None else None
-            mask = self.lexical.mask(f.since, f.until, list(f.sources) or None, ids)
-            return self.lexical.search(query, n, mask)
+            return self.lexical.search(query, n, self.lexical.mask(f))
         finally:
             ms[0] = (time.perf_counter() - t) * 1000
 

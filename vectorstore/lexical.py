@@ -14,7 +14,6 @@ import shutil
 import sys
 import threading
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,6 +22,7 @@ import numpy as np
 from vectorstore.ids import short_hash
 from vectorstore.store.codec import day_number
 from vectorstore.text.stemming import new_stemmer
+from vectorstore.types import Filters
 
 _FORMAT = 2  # 2 adds the term counts (counts/*.npy) that incremental updates start from
 _READABLE = frozenset({1, 2})  # format 1 still searches; its first update is a full build
@@ -344,22 +344,21 @@ class LexicalIndex:
 
     # -- searching -------------------------------------------------------------------------
 
-    def mask(self, since: date | None = None, until: date | None = None,
-             sources: Sequence[str] | None = None,
-             article_ids: Sequence[str] | None = None) -> np.ndarray | None:
-        """A 0/1 weight per chunk for the filters, or ``None`` when nothing is filtered."""
-        if not (since or until or sources or article_ids is not None):
+    def mask(self, filters: Filters | None) -> np.ndarray | None:
+        """A 0/1 weight per chunk for ``filters``, or ``None`` when nothing is filtered."""
+        f = filters or Filters()
+        if f.empty:
             return None
         m = np.ones(len(self._ids), dtype=bool)
-        if since:
-            m &= self._days >= day_number(since)
-        if until:
-            m &= (self._days <= day_number(until)) & (self._days >= 0)
-        if sources:
-            codes = [self._sources[s] for s in sources if s in self._sources]
+        if f.since:
+            m &= self._days >= day_number(f.since)
+        if f.until:
+            m &= (self._days <= day_number(f.until)) & (self._days >= 0)
+        if f.sources:
+            codes = [self._sources[s] for s in f.sources if s in self._sources]
             m &= np.isin(self._source_codes, codes)
-        if article_ids is not None:
-            codes = [self._articles[a] for a in article_ids if a in self._articles]
+        if f.article_ids is not None:
+            codes = [self._articles[a] for a in f.article_ids if a in self._articles]
             m &= np.isin(self._article_codes, codes)
         return m.astype(np.float32)
 

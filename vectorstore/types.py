@@ -95,3 +95,21 @@ class Passage:
         d["sources"] = list(self.sources)
         d["urls"] = list(self.urls)
         return d
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search may draw on: a published-date range, outlets, articles.
+
+    ``article_ids=None`` means every article; an empty tuple means none.
+    """
+
+    since: date | None = None
+    until: date | None = None
+    sources: tuple[str, ...] = ()
+    article_ids: tuple[str, ...] | None = None
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing is filtered."""
+        return not (self.since or self.until or self.sources or self.article_ids is not None)

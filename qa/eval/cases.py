@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vectorstore.errors import LoadError
+from vectorstore.text.dates import iso_day
 
 __all__ = ["EvalCase", "EvalTurn", "QuestionSetError", "load_cases", "parse_cases",
            "read_day", "str_list"]
@@ -94,7 +95,7 @@ def read_day(value: Any, where: str) -> date | None:
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value).strip().replace("/", "-")[:10])
+        return iso_day(value)
     except ValueError:
         raise QuestionSetError(f"{where}: as_of={value!r} is not a date: use YYYY-MM-DD, "
                                "e.g. \"2019-09-30\"") from None

@@ -9,7 +9,6 @@ import re
 import unicodedata
 
 from vectorstore.errors import BadQuestion
-from vectorstore.text.dates import parse_day as parse_day  # the date module's; for qa/desk.py
 
 MAX_QUESTION_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from qa.retrieval import RRF_K, Filters, _boost_recent, _diverse_top, rrf
-from vectorstore.types import Passage
+from qa.retrieval import RRF_K, _boost_recent, _diverse_top, rrf
+from vectorstore.types import Filters, Passage
 
 
 def _p(cid: str, article: str, published: date | None = None) -> Passage:

@@ -15,6 +15,7 @@ from store_helpers import OTHER, PARAS, make, write
 from vectorstore.lexical import LexicalIndex, _tokens
 from vectorstore.store import ARTICLES, open_store
 from vectorstore.text.stemming import new_stemmer
+from vectorstore.types import Filters
 
 SENTENCES = [
     *PARAS, OTHER,
@@ -46,7 +47,7 @@ def words(texts: list[str]) -> list[str]:
 
 
 def scores(idx: LexicalIndex, query: str, **mask: Any) -> dict[str, float]:
-    m = idx.mask(**mask) if mask else None
+    m = idx.mask(Filters(**mask)) if mask else None
     return dict(idx.search(query, 1000, m))
 
 
@@ -90,7 +91,7 @@ def test_an_update_gives_exactly_the_index_a_rebuild_gives(tmp_path: Path):
     assert scores(idx, "zorblat") and "c#0" in scores(idx, "zorblat")
     assert not any(k.startswith("b#") for q in queries for k in scores(idx, q))
     # the filters follow the rows
-    for mask in ({"sources": ["wire-d"]}, {"article_ids": ["a", "c"]}):
+    for mask in ({"sources": ("wire-d",)}, {"article_ids": ("a", "c")}):
         for q in ("bridge river", "power storm homes", "sales Asia phone"):
             assert scores(idx, q, **mask) == pytest.approx(scores(full, q, **mask)), (q, mask)
 
@@ -239,3 +240,27 @@ def test_a_new_process_starts_from_the_saved_simhash_list_while_it_is_current(
     last = new_process()
     scans = record_scans(last)
     assert last.simhashes() == later.simhashes() and scans == []
+
+
+def test_the_bm25s_state_we_fill_is_all_that_bm25s_index_sets():
+    """``_bm25_of`` fills a ``bm25s.BM25`` without calling its ``index()``: the attributes it
+    sets must be exactly the ones ``index()`` sets, with the same shapes, so that a bm25s
+    release that changes its internal state fails here (the pin in pyproject.toml is <0.4)."""
+    import bm25s
+
+    from vectorstore.lexical import TermCounts, _bm25_of
+
+    docs = _tokens(SENTENCES, new_stemmer())
+    indexed = bm25s.BM25()
+    indexed.index(docs, show_progress=False)
+    fresh = set(vars(bm25s.BM25()))
+    set_by_index = set(vars(indexed)) - fresh
+    assert set_by_index == {"scores", "vocab_dict", "unique_token_ids_set", "nonoccurrence_array"}
+
+    vocab = dict(indexed.vocab_dict)
+    ours = _bm25_of(TermCounts.of(docs, vocab), vocab)
+    assert set(vars(ours)) - fresh == set_by_index
+    assert set(ours.scores) == set(indexed.scores)  # data, indices, indptr, num_docs
+    assert ours.scores["num_docs"] == indexed.scores["num_docs"]
+    assert ours.vocab_dict == indexed.vocab_dict
+    assert ours.unique_token_ids_set == indexed.unique_token_ids_set

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import date
 from typing import Any
 
 import numpy as np
@@ -12,7 +11,7 @@ from vectorstore.store.base import BATCH, IN_BATCH, Rows, StoreBase
 from vectorstore.store.client import guard
 from vectorstore.store.codec import chunk_metas, day_number, passage, record_text
 from vectorstore.store.schema import CHUNKS
-from vectorstore.types import Article, Chunk, Passage
+from vectorstore.types import Article, Chunk, Filters, Passage
 
 
 class ChunkStore(StoreBase):
@@ -100,19 +99,18 @@ class ChunkStore(StoreBase):
     # -- search ---------------------------------------------------------------------------
 
     @staticmethod
-    def where(since: date | None = None, until: date | None = None,
-              sources: Sequence[str] | None = None,
-              article_ids: Sequence[str] | None = None) -> dict[str, Any] | None:
-        """Build a Chroma filter for a date range, outlets and article ids."""
+    def where(filters: Filters | None) -> dict[str, Any] | None:
+        """The Chroma filter for ``filters`` (a date range, outlets, article ids)."""
+        f = filters or Filters()
         parts: list[dict[str, Any]] = []
-        if since:
-            parts.append({"day": {"$gte": day_number(since)}})
-        if until:
-            parts.append({"day": {"$lte": day_number(until)}})
-        if sources:
-            parts.append({"source": {"$in": list(sources)}})
-        if article_ids is not None:
-            parts.append({"article_id": {"$in": list(article_ids)}})
+        if f.since:
+            parts.append({"day": {"$gte": day_number(f.since)}})
+        if f.until:
+            parts.append({"day": {"$lte": day_number(f.until)}})
+        if f.sources:
+            parts.append({"source": {"$in": list(f.sources)}})
+        if f.article_ids is not None:
+            parts.append({"article_id": {"$in": list(f.article_ids)}})
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else {"$and": parts}

@@ -10,6 +10,5 @@ citations). Question analysis lives in :mod:`qa.text.analysis`.
 from qa.answerers import ABSTAIN
 from qa.answerers.extractive.answerer import ExtractiveAnswerer
 from qa.answerers.extractive.weights import DEFAULT_THRESHOLD, Weights
-from qa.text.analysis import analyse_question
 
-__all__ = ["ABSTAIN", "DEFAULT_THRESHOLD", "ExtractiveAnswerer", "Weights", "analyse_question"]
+__all__ = ["ABSTAIN", "DEFAULT_THRESHOLD", "ExtractiveAnswerer", "Weights"]

@@ -16,13 +16,13 @@ from qa.text.places import DEMONYMS, place_class
 from qa.text.roles import PORTFOLIOS, ROLE_NOUNS, Role, affiliations
 from qa.text.stems import BRITISH, WORD, stem
 from vectorstore.text.dates import DateMention, find_dates, format_day, format_period
+from vectorstore.text.numbers import NUMBER_WORDS
 
 _REPORTED = re.compile(r"\b(?:said|says|told|announced|added|reported|stated|wrote|confirmed|"
                        r"tweeted|noted)\s+(?:on\s+|late\s+|early\s+)?$", re.IGNORECASE)
 #: Days in each time unit, for "how many years/months/weeks/days between A and B".
 TIME_UNITS = {"year": 365.25, "month": 30.44, "week": 7.0, "day": 1.0}
-_COUNT_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-                "ten", "eleven", "twelve"]
+_COUNT_WORDS = NUMBER_WORDS
 _LIST_SEP = re.compile(r"\s*(,|and|&|, and|or)\s*")
 
 

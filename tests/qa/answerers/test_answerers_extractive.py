@@ -12,18 +12,12 @@ from hypothesis import strategies as st
 from qa import NewsDesk
 from qa.answerers.extractive import DEFAULT_THRESHOLD, ExtractiveAnswerer, Weights
 from qa.text.analysis import analyse_question
-from qa.text.entities import (
-    affiliations,
-    country_key,
-    find_dates,
-    find_entities,
-    find_numbers,
-    find_people,
-    gender_of,
-    person_roles,
-    place_class,
-)
+from qa.text.names import find_entities, find_people, gender_of
+from qa.text.numbers import find_numbers
+from qa.text.places import country_key, place_class
+from qa.text.roles import affiliations, person_roles
 from qa.types import Answer, Draft
+from vectorstore.text.dates import find_dates
 from vectorstore.text.sentences import split_sentences
 from vectorstore.types import Passage
 

@@ -13,6 +13,7 @@ from vectorstore.config import Settings
 from vectorstore.errors import ModelMismatch, NotFound
 from vectorstore.lexical import LexicalIndex
 from vectorstore.store import open_store
+from vectorstore.types import Filters
 
 
 def test_ingest_is_idempotent_and_metadata_is_exact(store_settings, embedder, chunker, tmp_path):
@@ -115,9 +116,9 @@ def test_search_filters_by_date_and_source(store_settings, embedder, chunker, tm
              write(tmp_path / "f" / "storm.txt", OTHER, "date 2024-04-01 ")])
     q = embedder.embed_query("power outage after the storm")
     assert store.search(q, 1)[0].article_id == "file:f/storm.txt"
-    only_march = store.search(q, 5, store.where(until=date(2024, 3, 31)))
+    only_march = store.search(q, 5, store.where(Filters(until=date(2024, 3, 31))))
     assert only_march and {p.article_id for p in only_march} == {"file:f/bridge.txt"}
-    assert store.search(q, 5, store.where(since=date(2024, 5, 1))) == []
+    assert store.search(q, 5, store.where(Filters(since=date(2024, 5, 1)))) == []
 
 
 def test_other_model_is_refused_until_reindex(tmp_path, embedder, chunker):
@@ -154,7 +155,7 @@ def test_lexical_index_follows_the_store(tmp_path, embedder, chunker):
     hits = lex.search("ferry", 3)
     assert hits and all(cid in store.chunk_ids_of("file:l/bridge.txt") for cid, _ in hits)
     assert lex.search("zzzunknownword", 3) == []
-    mask = lex.mask(since=date(2030, 1, 1))
+    mask = lex.mask(Filters(since=date(2030, 1, 1)))
     assert mask is not None and not np.any(mask)
 
 

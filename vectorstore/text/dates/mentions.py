@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from vectorstore.text.dates.periods import month_range, relative_period
+from vectorstore.text.numbers import number_values
 
 __all__ = ["MONTHS", "WEEKDAYS", "DateMention", "find_dates"]
 
@@ -35,8 +36,7 @@ _DATE_RE = re.compile(
     re.IGNORECASE)
 
 # the number words _DATE_RE's "ago" alternative matches
-_NUMWORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-             "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_NUMWORDS = {"a": 1, **number_values(1, 10)}
 
 # (start of the expression, first day, last day, relative)
 _Resolved = tuple[int, date | None, date | None, bool]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from vectorstore.text.dates.mentions import DateMention, find_dates
+from vectorstore.text.numbers import number_values
 
 __all__ = ["QuestionPeriod", "question_period"]
 
@@ -22,8 +23,7 @@ _LOOKBACK = re.compile(r"\b(?:in\s+)?the\s+(?:past|last)\s+(?P<n>\d+|two|three|f
                        r"eight|nine|ten|few)\s+(?P<u>days?|weeks?|months?|years?)\b",
                        re.IGNORECASE)
 # the number words _LOOKBACK matches
-_NUM = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-        "nine": 9, "ten": 10, "few": 3}
+_NUM = {**number_values(2, 10), "few": 3}
 _ROLLING = re.compile(r"week|month|year|yesterday|today|tonight|ago|monday|tuesday|wednesday|"
                       r"thursday|friday|saturday|sunday", re.IGNORECASE)
 
