@@ -12,7 +12,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from qa.protocols import Answerer, Rewriter
+from qa.protocols import Answerer, Rewriter, Searcher
 from qa.retrieval import HybridSearch, NewsRetriever
 from qa.text.questions import clean_question
 from qa.types import Answer, Conversation, Turn
@@ -38,7 +38,7 @@ class NewsDesk:
 
     def __init__(self, settings: Settings, store: Store, embedder: Embedder | None = None, *,
                  llm: BaseChatModel | None = None, answerer: Answerer | None = None,
-                 rewriter: Rewriter | None = None) -> None:
+                 rewriter: Rewriter | None = None, searcher: Searcher | None = None) -> None:
         self.settings = settings
         self.store = store
         self.embedder: Embedder = embedder or Embedder.from_settings(settings)
@@ -48,6 +48,7 @@ class NewsDesk:
         self._chunker: Chunker | None = None
         self._answerer = answerer
         self._rewriter = rewriter
+        self._searcher = searcher
         self._llm = llm
         self._lexical_loaded = False
 
@@ -145,10 +146,17 @@ class NewsDesk:
             self._rewriter = QuestionRewriter(self.llm)
         return self._rewriter
 
-    def search(self) -> HybridSearch:
-        """The hybrid search over this desk's store (BM25 brought up to date first)."""
+    @property
+    def searcher(self) -> Searcher:
+        """The search over this desk's store: dense + BM25 (the desk keeps BM25 in step)."""
+        if self._searcher is None:
+            self._searcher = HybridSearch(self.store, self.lexical, self.embedder.embed_query)
+        return self._searcher
+
+    def search(self) -> Searcher:
+        """The search over this desk's store, BM25 brought up to date first."""
         self._sync_lexical()
-        return HybridSearch(self.store, self.lexical, self.embedder.embed_query)
+        return self.searcher
 
     def retriever(self, k: int | None = None, **filters: Any) -> NewsRetriever:
         """A LangChain retriever over this desk, for use in your own chains."""
@@ -299,7 +307,7 @@ class NewsDesk:
         scope = time_scope(standalone, since=since_d, until=until_d)
         t = time.perf_counter()
         result: Any = None
-        search = HybridSearch(self.store, self.lexical, self.embedder.embed_query)
+        search = self.searcher
         for attempt in (scope, scope.relaxed):
             if attempt is None:
                 break

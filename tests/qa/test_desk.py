@@ -44,3 +44,57 @@ def test_one_store_read_per_question(tmp_path: Path, monkeypatch: pytest.MonkeyP
     answer = desk.ask(QUESTION)
     assert not answer.abstained
     assert calls.count("count_chunks") == 0 and calls.count("info") == 1
+
+
+def test_open_builds_one_embedder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``open`` used to build an ``Embedder`` three times; now once (plus ``matching``, which
+    returns the same one when the store's vectors agree)."""
+    from vectorstore.embedding import Embedder
+
+    built: list[object] = []
+    real = Embedder.from_settings.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Embedder], *a: object, **kw: object) -> Embedder:
+        e = real(cls, *a, **kw)
+        built.append(e)
+        return e
+
+    monkeypatch.setattr(Embedder, "from_settings", classmethod(counting))
+    desk = NewsDesk.open(home=tmp_path / "home")
+    assert len(built) == 1 and desk.embedder is built[0]
+
+
+def test_the_desk_uses_the_parts_it_is_given(tmp_path: Path) -> None:
+    """Typed parts: an answerer and a searcher passed in are the ones each question uses."""
+    from collections.abc import Iterator, Sequence
+    from datetime import date
+
+    from qa.types import Draft
+    from vectorstore.types import Filters, Passage
+
+    class OnePassage:
+        def __init__(self) -> None:
+            self.queries: list[str] = []
+
+        def run(self, query: str, k: int = 5, filters: Filters | None = None,
+                recency: float = 0.0, timings: dict[str, float] | None = None) -> list[Passage]:
+            self.queries.append(query)
+            return [Passage(text="Ada Lovelace wrote the first program.", article_id="a1")]
+
+    class Echo:
+        def run(self, question: str, passages: Sequence[Passage], *,
+                as_of: date | None = None) -> Draft:
+            return Draft(text=f"{len(passages)} passage(s) for {question}")
+
+        def stream(self, question: str, passages: Sequence[Passage], *,
+                   as_of: date | None = None) -> Iterator[str | Draft]:
+            yield self.run(question, passages, as_of=as_of)
+
+    first = NewsDesk.open(home=tmp_path / "home")
+    first.ingest([SEED])  # a non-empty store, so the question reaches the parts
+    search = OnePassage()
+    desk = NewsDesk(first.settings, first.store, first.embedder, answerer=Echo(), searcher=search)
+    answer = desk.ask("Who wrote the first program?")
+    assert answer.text == "1 passage(s) for Who wrote the first program?"
+    assert search.queries == ["Who wrote the first program?"]
+    assert [p.article_id for p in answer.passages] == ["a1"]

@@ -78,10 +78,11 @@ def open_store(settings: Settings | None = None, *, model: str | None = None, di
     from vectorstore.embedding import Embedder
 
     s = settings or Settings.from_env()
-    emb = Embedder.from_settings(s)
-    if model is None or dim is None:
+    if model is None or dim is None or not backend:  # what the caller left out, from settings
+        emb = Embedder.from_settings(s)
         model = model or emb.identity
         dim = dim or emb.dim
-    store = Store(s, model, dim, backend or emb.backend, allow_model_change)  # "auto" resolved
+        backend = backend or emb.backend  # "auto" resolved
+    store = Store(s, model, dim, backend, allow_model_change)
     store.check()
     return store
