@@ -20,7 +20,9 @@ if str(ROOT) not in sys.path:
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+from vectorstore.privacy import apply_privacy_defaults  # noqa: E402  (needs ROOT on sys.path)
+
+apply_privacy_defaults()  # the LangChain baselines load chromadb and HF directly
 
 OUT = ROOT / "bench" / "out"
 SHARED = Path(os.environ.get("NEWSDESK_SHARED", ROOT.parent / "shared"))

@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from qa.citations import LEADING_MARKERS_RE
 from qa.text.analysis import analyse_question
 from qa.text.names import COMMON, Entity, find_entities
 from qa.types import Turn
 from vectorstore.text.dates import find_dates
 
-_CITE = re.compile(r"\s*\[\d+\]")
 _WH = re.compile(r"\b(who|whom|whose|what|when|where|why|how|which|did|does|do|is|are|was|"
                  r"were|will|would|can|could|has|have|had|should)\b", re.IGNORECASE)
 _ELLIPSIS = re.compile(r"^\s*(?:and|but|also|so)?\s*(?:what|how)\s+about\s+(?P<f>.+?)\s*\??\s*$"
@@ -76,7 +76,7 @@ def _answer_text(turn: Turn) -> str:
     a = turn.answer
     if a.abstained:
         return ""
-    return _CITE.sub("", a.text)
+    return LEADING_MARKERS_RE.sub("", a.text)
 
 
 def _standalone(turn: Turn) -> str:

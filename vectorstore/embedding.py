@@ -29,6 +29,7 @@ MAX_TOKENS = 256
 @lru_cache(maxsize=4)
 def _tokenizer(path: str) -> Any:
     """The model's fast tokenizer, straight from ``tokenizer.json`` when there is one."""
+    apply_privacy_defaults()  # TOKENIZERS_PARALLELISM, and telemetry off if transformers loads
     f = Path(path) / "tokenizer.json"
     if f.exists():
         from tokenizers import Tokenizer

@@ -21,7 +21,7 @@ import numpy as np
 
 from vectorstore.ids import short_hash
 from vectorstore.store.codec import day_number
-from vectorstore.text.stemming import new_stemmer
+from vectorstore.text.stemming import new_stemmer, shared_stemmer
 from vectorstore.types import Filters
 
 _FORMAT = 2  # 2 adds the term counts (counts/*.npy) that incremental updates start from
@@ -34,7 +34,6 @@ _COUNT_FILES = ("indptr", "terms", "counts")
 # the encoder runs), by sha1 of the text; a build takes what it finds and clears them.
 _PRETOKENIZED: dict[bytes, list[str]] = {}
 _PRE_LOCK = threading.Lock()
-_STEM_LOCAL = threading.local()
 
 
 def _key(text: str) -> bytes:
@@ -57,9 +56,7 @@ def pretokenize(texts: Sequence[str]) -> None:
 
     Called by ingest from its writer thread, where the work hides behind the encoder.
     """
-    stem = getattr(_STEM_LOCAL, "stem", None)
-    if stem is None:
-        stem = _STEM_LOCAL.stem = new_stemmer()
+    stem = shared_stemmer()
     keys = [_key(t) for t in texts]
     with _PRE_LOCK:
         room = _PRETOKENIZED_MAX - len(_PRETOKENIZED)

@@ -17,6 +17,7 @@ from web.layout import CSS, HEAD, build
 from web.ui import NewsdeskUI
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+DEFAULT_HOST = "127.0.0.1"
 """Bind addresses that need no password."""
 CONCURRENCY = 4
 """Requests served at once; the others wait in the queue."""
@@ -38,7 +39,7 @@ def check_bind(settings: Settings) -> tuple[str, str] | None:
         if not user.strip() or not password:
             raise ConfigError("NEWSDESK_AUTH must be user:password with both parts non-empty")
         auth = (user.strip(), password)
-    host = settings.host.strip().strip("[]").lower()
+    host = settings.host.strip().strip("[]").lower() or DEFAULT_HOST
     if host not in LOCAL_HOSTS and auth is None:
         raise ConfigError(
             f"NEWSDESK_HOST={settings.host} would let other machines reach the UI without a "
@@ -102,8 +103,8 @@ def listen(host: str, port: int) -> list[socket.socket]:
     Raises:
         OSError: the address cannot be bound (in use, not on this machine, no permission).
     """
-    host = host.strip().strip("[]")
-    infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+    host = host.strip().strip("[]") or DEFAULT_HOST  # blank is this machine, never every interface
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
                                flags=socket.AI_PASSIVE)
     sockets: list[socket.socket] = []
     try:

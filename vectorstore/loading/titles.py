@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from vectorstore.text.wordlists import word_list
+from vectorstore.text.wordlists import words
 
 TITLE_CHARS = 90
 
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 # Not the sentence splitter's list (see the data file): merging them changes titles.
-_ABBREVIATIONS = word_list("title_abbreviations")
+_ABBREVIATIONS = words("title_abbreviations")
 
 
 def first_sentence(text: str) -> str:

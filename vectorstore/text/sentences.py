@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from vectorstore.text.wordlists import word_list
+from vectorstore.text.wordlists import words
 
 Span = tuple[int, int]
 
@@ -33,15 +33,15 @@ _UPPER_DOTTED_RE = re.compile(r"[A-Z](?:\.[A-Z])+")
 _LOWER_DOTTED_RE = re.compile(r"[a-z](?:\.[a-z])+")
 
 # Never the end of a sentence (compared lower-cased, without the final period).
-_ABBREVIATIONS = word_list("abbreviations")
+_ABBREVIATIONS = words("abbreviations")
 # End a sentence only when the next word is a likely sentence opener.
 _AMBIGUOUS = frozenset({"jr", "sr"})
 # Words after "a.m."/"p.m." that continue the sentence.
-_TIME_FOLLOWERS = word_list("time_followers")
+_TIME_FOLLOWERS = words("time_followers")
 # Words that usually open a sentence (used after "U.S.", initials, "Jr.").
-_SENTENCE_OPENERS = word_list("sentence_openers")
+_SENTENCE_OPENERS = words("sentence_openers")
 # A line ending in one of these continues on the next line.
-_CONTINUATION_WORDS = word_list("continuation_words")
+_CONTINUATION_WORDS = words("continuation_words")
 
 
 def _is_starter(c: str) -> bool:

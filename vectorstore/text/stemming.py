@@ -1,14 +1,16 @@
 """The one stemmer factory: PyStemmer's English (Porter 2) stemmer.
 
-A stemmer object is not safe to share between threads that use it at the same time:
-:func:`new_stemmer` gives a fresh one (one per thread), :func:`shared_stemmer` the
-process-wide one for callers that already serialise their use.
+A PyStemmer object must not be used by two threads at once, so :func:`shared_stemmer`
+keeps one per thread (the web server answers questions in several threads);
+:func:`new_stemmer` gives a fresh one for a caller that keeps its own.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 from typing import Any
+
+_LOCAL = threading.local()
 
 
 def new_stemmer() -> Any:
@@ -18,7 +20,9 @@ def new_stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
-@lru_cache(maxsize=1)
 def shared_stemmer() -> Any:
-    """The process-wide English stemmer, made on first use."""
-    return new_stemmer()
+    """This thread's English stemmer, made on its first use in the thread."""
+    stem = getattr(_LOCAL, "stem", None)
+    if stem is None:
+        stem = _LOCAL.stem = new_stemmer()
+    return stem

@@ -23,7 +23,7 @@ import json
 from functools import cache
 from importlib.resources import files
 
-__all__ = ["mapping", "phrases", "word_list", "words"]
+__all__ = ["mapping", "phrases", "words"]
 
 _HERE = "vectorstore.text"
 
@@ -70,8 +70,3 @@ def mapping(name: str, package: str = _HERE) -> dict[str, str]:
     Each call returns a new dict, so a caller may change its copy.
     """
     return dict(_mapping(name, package))
-
-
-def word_list(name: str) -> frozenset[str]:
-    """The words of ``vectorstore/text/data/<name>.txt``."""
-    return words(name, _HERE)

@@ -45,11 +45,6 @@ class Sent:
     fit: float = 0.0
 
 
-def sentences(p: Passage) -> list[tuple[int, int]]:
-    """The sentence spans of ``p`` the answerer reads (blank stored spans dropped)."""
-    return passage_sentences(p)
-
-
 class Context:
     """The passages of one question, with what is read from them on demand."""
 
@@ -68,7 +63,7 @@ class Context:
         """What passage ``pi`` says each person is (spans in that passage)."""
         if pi not in self._own:
             p = self.passages[pi]
-            self._own[pi] = person_roles(p.text, sentences(p))
+            self._own[pi] = person_roles(p.text, passage_sentences(p))
         return self._own[pi]
 
     def roles(self, pi: int) -> dict[str, list[Role]]:
@@ -100,5 +95,5 @@ class Context:
     def sentence_before(self, s: Sent) -> str:
         """The text of the sentence before ``s`` in its passage ("" for the first)."""
         p = self.passages[s.p]
-        spans = sentences(p)
+        spans = passage_sentences(p)
         return p.text[spans[s.s - 1][0]:spans[s.s - 1][1]] if 0 < s.s <= len(spans) else ""

@@ -19,7 +19,7 @@ import math
 import re
 from datetime import date, timedelta
 
-from qa.answerers.extractive.context import Context, Sent, sentences
+from qa.answerers.extractive.context import Context, Sent
 from qa.answerers.extractive.cues import (
     NAMING_TEXT,
     REASON_TEXT,
@@ -41,6 +41,7 @@ from qa.answerers.extractive.phrases import (
 from qa.answerers.extractive.weights import Weights
 from qa.text.analysis import DATE, ENTITY, NUMBER, PERSON, PLACE, REASON, ROLE, TYPED, QuestionInfo
 from qa.text.names import find_entities, gender_of
+from qa.text.passages import passage_sentences
 from qa.text.stems import stems
 from vectorstore.text.dates import find_dates
 from vectorstore.types import Passage
@@ -133,7 +134,7 @@ def score_sentences(info: QuestionInfo, ctx: Context,
     """Every sentence of the passages, scored; and each passage's coverage of the question."""
     sents: list[Sent] = []
     for pi, p in enumerate(ctx.passages):
-        for si, (a, b) in enumerate(sentences(p)):
+        for si, (a, b) in enumerate(passage_sentences(p)):
             t = p.text[a:b]
             sents.append(Sent(pi, si, a, b, t, stems(t)))
     if not sents:
