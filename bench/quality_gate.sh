@@ -2,10 +2,15 @@
 # Quality gate (`make gate`): `newsdesk eval` with --min-* thresholds, exit 1 when a metric drops.
 #
 #  1. The bundled question set: corpus/questions.jsonl on corpus/articles (about a minute).
-#  2. A realtimeqa-dev slice: the first 30 questions, with the articles published in the 7 days
-#     up to each question's date as the corpus (one store holding the union of those windows,
-#     224 articles, 1,563 chunks: about 70 s of embedding at ~23 chunks/s on 2 cores), each
-#     question asked "as of" its date. Skipped, with a message, when the shared data is absent.
+#  2. The held-back half of realtimeqa-dev (54 of its 103 questions, split by a hash of the
+#     question id: qa.eval.realtimeqa.half_of; nobody tunes on it), with the articles published
+#     in the 7 days up to each question's date as the corpus (one store holding the union of
+#     those windows, 688 articles, 5,285 chunks: about 105 s of embedding on 2 cores; the
+#     whole gate takes about 2 minutes), each question asked "as of" its date. Skipped, with a
+#     message, when the shared data is absent. The tune half is measured the same way with
+#     `--half tune` and reported in the README, not gated.
+#  3. The BBC set: corpus/questions-bbc.jsonl over all of ../shared/data/bbc (about 2.5
+#     minutes). Skipped, with a message, when the shared data is absent.
 #
 # Thresholds sit just under the values measured when they were last set (see the comments);
 # latency is reported, never gated. After improving the answerer, re-measure and ratchet up:
@@ -29,26 +34,44 @@ if [ "${1:-}" = "--suggest" ]; then SUGGEST=1; fi
 
 # --- thresholds ------------------------------------------------------------------------------
 # Bundled set (78 questions), measured with the extractive answerer of the working tree on
-# 2026-11-28 (no LLM; sentences re-ranked with the desk's MiniLM, question dates soft):
+# 2026-11-29 (no LLM; sentences re-ranked with the desk's MiniLM, question dates soft; metrics
+# of issue 13 point 0: numbers compared by value, a place's demonym supports it in a passage):
 #   hit@1 1.000, hit@5 1.000, MRR 1.000, accuracy 0.924, F1 0.417, citation precision 1.000,
-#   citation recall 0.938, abstention precision 0.800, abstention recall 1.000
+#   citation recall 0.923, abstention precision 0.800, abstention recall 1.000
+#   (citation recall was 0.938 before: "four-way talks" now holds the gold "four" by value,
+#   in a passage the answer does not cite)
 BUNDLED_MIN=(
   --min-hit-at-1 0.98 --min-hit-at-k 0.98 --min-mrr 0.98
   --min-accuracy 0.90 --min-f1 0.39
-  --min-citation-precision 0.98 --min-citation-recall 0.91
+  --min-citation-precision 0.98 --min-citation-recall 0.90
   --min-abstention-precision 0.74 --min-abstention-recall 0.98
 )
-# realtimeqa-dev slice (first 30 questions, 7-day windows), same answerer:
-#   hit@1 0.567, hit@5 0.900, MRR 0.719, accuracy 0.733, F1 0.445, citation precision 0.967,
-#   citation recall 0.962 (no unanswerable questions: abstention is not gated here).
-#   A fresh store in a clean clone measured accuracy 0.700, citation precision 0.933 and recall
-#   0.923: one question is 0.033 here, so these thresholds sit about two questions under.
-RTQA_LIMIT=30
+# realtimeqa-dev held-back half (54 questions, 7-day windows), same answerer and metrics; the
+# same values from a fresh store and from a cached one:
+#   hit@1 0.537, hit@5 0.852, MRR 0.679, accuracy 0.500, F1 0.329, citation precision 0.918
+#   (49 questions), citation recall 0.841 (44) (no unanswerable questions: abstention is not
+#   gated here). One question is 0.019 here (0.020 and 0.023 for the citation metrics), so
+#   these thresholds sit about two questions under.
+RTQA_HALF=held-back
 RTQA_WINDOW=7
 RTQA_MIN=(
-  --min-hit-at-1 0.50 --min-hit-at-k 0.84 --min-mrr 0.65
-  --min-accuracy 0.64 --min-f1 0.38
-  --min-citation-precision 0.88 --min-citation-recall 0.88
+  --min-hit-at-1 0.50 --min-hit-at-k 0.81 --min-mrr 0.64
+  --min-accuracy 0.46 --min-f1 0.29
+  --min-citation-precision 0.87 --min-citation-recall 0.79
+)
+# The BBC set (corpus/questions-bbc.jsonl: 88 cases, 105 questions, a third unanswerable) over
+# all of ../shared/data/bbc (2,225 articles, ~7,100 chunks: about 2 minutes of ingest here),
+# same answerer, measured on 2026-11-29 (a yardstick written without running Newsdesk, never
+# tuned on; issue 13 sets the targets it is to reach):
+#   hit@1 0.792, hit@5 0.903, MRR 0.838, accuracy 0.625, F1 0.430 (72 answerable questions),
+#   citation precision 0.884 (69), citation recall 0.892 (65), abstention precision 0.812 (16
+#   abstentions), abstention recall 0.394 (33 unanswerable questions). One question is 0.014
+#   (0.06 for abstention precision, 0.03 for recall): these thresholds sit about two under.
+BBC_MIN=(
+  --min-hit-at-1 0.76 --min-hit-at-k 0.87 --min-mrr 0.80
+  --min-accuracy 0.59 --min-f1 0.40
+  --min-citation-precision 0.85 --min-citation-recall 0.86
+  --min-abstention-precision 0.68 --min-abstention-recall 0.33
 )
 # ---------------------------------------------------------------------------------------------
 
@@ -80,7 +103,7 @@ run() {  # run NAME ARGS...: one eval, its reports under $OUT/NAME.{json,html}
   if [ "$rc" != 0 ]; then status=1; fi
 }
 
-if [ "$SUGGEST" = 1 ]; then BUNDLED_MIN=(); RTQA_MIN=(); fi
+if [ "$SUGGEST" = 1 ]; then BUNDLED_MIN=(); RTQA_MIN=(); BBC_MIN=(); fi
 
 run bundled corpus/questions.jsonl --corpus corpus/articles "${BUNDLED_MIN[@]}"
 
@@ -89,8 +112,15 @@ if [ -z "$RTQA" ]; then
 else
   CACHE=()
   if [ -n "${NEWSDESK_EVAL_CACHE:-}" ]; then CACHE=(--store-cache "$NEWSDESK_EVAL_CACHE"); fi
-  run realtimeqa "$RTQA" --format realtimeqa --limit "$RTQA_LIMIT" --window-days "$RTQA_WINDOW" \
+  run realtimeqa "$RTQA" --format realtimeqa --half "$RTQA_HALF" --window-days "$RTQA_WINDOW" \
     "${CACHE[@]}" "${RTQA_MIN[@]}"
+fi
+
+BBC="$SHARED/data/bbc"
+if [ ! -d "$BBC/business" ]; then
+  echo "== bbc: skipped: no BBC articles under $BBC (set NEWSDESK_SHARED)"
+else
+  run bbc corpus/questions-bbc.jsonl --corpus "$BBC" "${BBC_MIN[@]}"
 fi
 
 if [ "$status" = 0 ]; then echo "quality gate: passed"; else echo "quality gate: FAILED"; fi

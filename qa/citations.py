@@ -26,8 +26,15 @@ def marker_numbers(marker: str) -> list[int]:
     return out
 
 
-def strip_markers(text: str) -> str:
-    """``text`` without citation markers, whitespace tidied."""
+def strip_markers(text: str, *, tidy: bool = True) -> str:
+    """``text`` without citation markers, whitespace collapsed.
+
+    With ``tidy`` (the default) a space left before punctuation goes too (``"Moscow [1] ."``
+    → ``"Moscow."``); without it each marker goes with the whitespace before it and nothing
+    else changes, so the words are those of the answer as written (the evaluation counts them).
+    """
+    if not tidy:
+        return " ".join(LEADING_MARKERS_RE.sub("", text).split())
     t = MARKER_RE.sub("", text)
     t = re.sub(r"\s+([.,;:!?])", r"\1", t)
     return re.sub(r"\s+", " ", t).strip()

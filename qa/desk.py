@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -150,8 +150,12 @@ class NewsDesk:
     def searcher(self) -> Searcher:
         """The search over this desk's store: dense + BM25 (the desk keeps BM25 in step)."""
         if self._searcher is None:
-            self._searcher = HybridSearch(self.store, self.lexical, self.embedder.embed_query)
+            self._searcher = HybridSearch(self.store, self.lexical, self._embed_query)
         return self._searcher
+
+    def _embed_query(self, text: str) -> Any:
+        """The desk's current embedder on a query (``desk.embedder`` may be replaced)."""
+        return self.embedder.embed_query(text)
 
     def search(self) -> Searcher:
         """The search over this desk's store, BM25 brought up to date first."""
@@ -257,23 +261,27 @@ class NewsDesk:
 
     def ask(self, question: str, *, k: int | None = None, since: date | str | None = None,
             until: date | str | None = None, sources: Sequence[str] | None = None,
-            history: Sequence[Turn] | None = None) -> Answer:
+            history: Sequence[Turn] | None = None, today: date | str | None = None) -> Answer:
         """Answer ``question`` from the stored articles, with ``[n]`` citations.
 
         Args:
             question: The question.
             k: Passages to retrieve (default ``NEWSDESK_K``).
             since: Only articles published on or after this date.
-            until: Only articles published on or before this date ("as of").
+            until: Only articles published on or before this date ("as of"); relative
+                dates in the question ("this week", "yesterday") are read against it.
             sources: Only these outlets.
             history: Earlier turns, for follow-up questions.
+            today: The day relative dates in the question are read against when no
+                ``until`` is given (default: the real today); it filters nothing itself.
 
         Raises:
-            BadQuestion: empty or too long.
+            BadQuestion: empty or too long, or a date that is not ``YYYY-MM-DD``.
             StoreUnavailable: the Chroma server cannot be reached.
         """
         answer: Answer | None = None
-        for piece in self._run(question, k, since, until, sources, history, stream=False):
+        for piece in self._run(question, k, since, until, sources, history, today,
+                               stream=False):
             if isinstance(piece, Answer):
                 answer = piece
         assert answer is not None
@@ -281,17 +289,20 @@ class NewsDesk:
 
     def stream(self, question: str, *, k: int | None = None, since: date | str | None = None,
                until: date | str | None = None, sources: Sequence[str] | None = None,
-               history: Sequence[Turn] | None = None) -> Iterator[str | Answer]:
+               history: Sequence[Turn] | None = None, today: date | str | None = None
+               ) -> Iterator[str | Answer]:
         """Like :meth:`ask`, but yield the answer text in pieces, then the finished :class:`Answer`."""
-        yield from self._run(question, k, since, until, sources, history, stream=True)
+        yield from self._run(question, k, since, until, sources, history, today, stream=True)
 
     def _run(self, question: str, k: int | None, since: date | str | None,
              until: date | str | None, sources: Sequence[str] | None,
-             history: Sequence[Turn] | None, stream: bool) -> Iterator[str | Answer]:
+             history: Sequence[Turn] | None, today: date | str | None, stream: bool
+             ) -> Iterator[str | Answer]:
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         q = clean_question(question)
         since_d, until_d = parse_day(since, "since"), parse_day(until, "until")
+        today_d = parse_day(today, "today")
         # One store read per question: the revision (BM25 follows it); the BM25 index then
         # counts the chunks, so an empty store needs no second read.
         self._sync_lexical()
@@ -304,7 +315,7 @@ class NewsDesk:
         timings["rewrite"] = (time.perf_counter() - t) * 1000
         from qa.timeaware import time_scope
 
-        scope = time_scope(standalone, since=since_d, until=until_d)
+        scope = time_scope(standalone, since=since_d, until=until_d, today=today_d)
         t = time.perf_counter()
         result: Any = None
         search = self.searcher
@@ -350,5 +361,3 @@ def _filters(since: date | str | None = None, until: date | str | None = None,
              sources: Sequence[str] | None = None) -> Filters:
     return Filters(parse_day(since, "since"), parse_day(until, "until"), tuple(sources or ()))
 
-
-ProgressFn = Callable[[int, int, str], None]

@@ -88,11 +88,13 @@ class Asker(Protocol):
 
     def ask(self, question: str, *, k: int | None = None, since: date | str | None = None,
             until: date | str | None = None, sources: Sequence[str] | None = None,
-            history: Sequence[Turn] | None = None) -> Answer: ...
+            history: Sequence[Turn] | None = None, today: date | str | None = None
+            ) -> Answer: ...
 
     def stream(self, question: str, *, k: int | None = None, since: date | str | None = None,
                until: date | str | None = None, sources: Sequence[str] | None = None,
-               history: Sequence[Turn] | None = None) -> Iterator[str | Answer]: ...
+               history: Sequence[Turn] | None = None, today: date | str | None = None
+               ) -> Iterator[str | Answer]: ...
 
 
 @dataclass
@@ -107,7 +109,11 @@ class Conversation:
     id: str = ""
 
     def ask(self, question: str, **kwargs: Any) -> Answer:
-        """Ask a follow-up: the question is rewritten from the earlier turns before retrieval."""
+        """Ask a follow-up: the question is rewritten from the earlier turns before retrieval.
+
+        ``kwargs`` go to the desk's ``ask`` as they are (``k``, ``since``, ``until``,
+        ``sources``, ``today``).
+        """
         answer = self._desk().ask(question, history=list(self.turns), **kwargs)
         self.turns.append(Turn(question, answer))
         return answer

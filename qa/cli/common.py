@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import TYPE_CHECKING
+
+from vectorstore.text.dates import iso_day
 
 if TYPE_CHECKING:
     from qa.desk import NewsDesk
 
-__all__ = ["EXIT_ERROR", "EXIT_USAGE", "open_desk"]
+__all__ = ["EXIT_ERROR", "EXIT_USAGE", "day_arg", "open_desk"]
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -20,3 +23,12 @@ def open_desk(args: argparse.Namespace) -> NewsDesk:
     from qa.desk import NewsDesk  # loaded on first use: `newsdesk --help` stays fast
 
     return NewsDesk.open(home=args.home, chroma_url=args.chroma_url, llm=args.llm)
+
+
+def day_arg(value: str) -> date:
+    """An argparse ``type`` for a day given as ``YYYY-MM-DD`` (a bad one exits 2, naming it)."""
+    try:
+        return iso_day(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a day: use YYYY-MM-DD, e.g. 2022-06-17") from None

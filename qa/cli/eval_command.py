@@ -16,10 +16,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qa.cli.common import open_desk
+from qa.cli.common import EXIT_USAGE, day_arg, open_desk
 from qa.cli.progress import tqdm_progress
 from qa.eval import (
     GATED_METRICS,
+    HALVES,
     EvalCase,
     EvalReport,
     QuestionSetError,
@@ -82,14 +83,18 @@ def _ingest(desk: NewsDesk, paths: Sequence[str | Path]) -> None:
 
 def _realtimeqa_desk(args: argparse.Namespace, meta: dict[str, Any]) -> _Setup:
     """The realtimeqa cases and a desk holding their articles (in a fresh or cached store)."""
-    window = getattr(args, "window_days", None)
-    data = load_realtimeqa(args.questions, limit=args.limit, window_days=window)
+    window, half = getattr(args, "window_days", None), getattr(args, "half", None)
+    data = load_realtimeqa(args.questions, limit=args.limit, window_days=window, half=half)
     spec = {"format": "realtimeqa", "folder": str(Path(args.questions).resolve()),
             "limit": args.limit, "window_days": window, "n_articles": len(data.articles)}
+    if half is not None:
+        spec["half"] = half  # only when set: a store cached before halves keeps its key
     home, tmp = store_home(getattr(args, "store_cache", None), {**spec, **_model_spec()})
     desk = _fresh_desk(home, args)
     path = data.write_articles(home / "realtimeqa-articles.jsonl")
-    print(f"realtimeqa: {len(data.cases)} questions, {len(data.articles)} articles"
+    print(f"realtimeqa: {len(data.cases)} questions"
+          + (f" (the {half} half)" if half is not None else "")
+          + f", {len(data.articles)} articles"
           + (f" (published within {window} days before a question)" if window is not None
              else ""), file=sys.stderr)
     _ingest(desk, [path])
@@ -141,6 +146,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """``newsdesk eval``: score the desk on a question set; 1 when a ``--min-*`` fails."""
     k = int(args.k)
     meta: dict[str, Any] = {"questions": str(args.questions), "format": args.format, "k": k}
+    today = getattr(args, "today", None)
+    if getattr(args, "half", None) is not None and args.format != "realtimeqa":
+        print("error: --half splits the realtimeqa questions: use it with --format realtimeqa",
+              file=sys.stderr)
+        return EXIT_USAGE
     tmp: tempfile.TemporaryDirectory[str] | None = None
     try:
         if args.format == "realtimeqa":
@@ -151,7 +161,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             raise QuestionSetError("the store is empty: pass --corpus PATH (articles to ingest "
                                    "into a fresh store) or ingest articles first")
         with tqdm_progress("question", desc="eval") as update:
-            report = evaluate(desk, cases, k=k, progress=update, meta=meta)
+            report = evaluate(desk, cases, k=k, progress=update, meta=meta, today=today)
         return 1 if _write_outputs(report, args) else 0
     finally:
         if tmp is not None:
@@ -168,6 +178,12 @@ def add_command(sub: Any) -> None:
     s.add_argument("--limit", type=int, default=None, help="score only the first N cases")
     s.add_argument("--window-days", type=int, default=None, metavar="N",
                    help="realtimeqa: only articles published in the N days before a question")
+    s.add_argument("--half", choices=HALVES, default=None,
+                   help="realtimeqa: only the tune or the held-back half of the questions, "
+                        "split by a hash of the question id (default: all)")
+    s.add_argument("--today", type=day_arg, default=None, metavar="YYYY-MM-DD",
+                   help="read relative dates in questions without an as-of date (\"this "
+                        "week\", \"yesterday\") against this day (default: the real today)")
     s.add_argument("--store-cache", metavar="DIR",
                    help="keep the eval store under DIR and reuse it (no re-embedding)")
     s.add_argument("--json", dest="json_out", metavar="OUT", help="write the report as JSON")

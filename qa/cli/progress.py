@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["ProgressCallback", "tqdm_progress"]
+from vectorstore.ingest import Progress
 
-ProgressCallback = Callable[[int, int, str], None]
-"""Called as ``progress(done, total, label)``, as ``NewsDesk.ingest`` and ``evaluate`` do."""
+__all__ = ["Progress", "tqdm_progress"]
 
 
 @contextlib.contextmanager
-def tqdm_progress(unit: str, desc: str | None = None) -> Iterator[ProgressCallback]:
+def tqdm_progress(unit: str, desc: str | None = None) -> Iterator[Progress]:
     """A progress callback drawing a tqdm bar on stderr; the bar is closed on exit.
 
     The bar appears on the first call (so commands that finish at once draw nothing), is

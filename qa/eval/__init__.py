@@ -19,11 +19,12 @@ from qa.eval.metrics import (
     METRICS,
     contains_answer,
     normalize_answer,
+    passage_supports,
     percentile,
-    strip_markers,
+    place_forms,
     token_f1,
 )
-from qa.eval.realtimeqa import RealtimeQA, load_realtimeqa
+from qa.eval.realtimeqa import HALVES, RealtimeQA, half_of, load_realtimeqa
 from qa.eval.report import render_html, write_html
 from qa.eval.results import EvalReport, compute_metrics
 from qa.eval.runner import Progress, evaluate
@@ -31,9 +32,10 @@ from qa.eval.scoring import CaseResult, score_answer
 from qa.eval.sources import SourceMatcher, normalize_url
 
 __all__ = [
-    "GATED_METRICS", "LABELS", "MAX_ANSWER_WORDS", "METRICS", "CaseResult", "EvalCase",
-    "EvalReport", "EvalTurn", "Progress", "QuestionSetError", "RealtimeQA", "SourceMatcher",
-    "compute_metrics", "contains_answer", "evaluate", "load_cases", "load_realtimeqa",
-    "normalize_answer", "normalize_url", "parse_cases", "percentile", "render_html",
-    "score_answer", "strip_markers", "token_f1", "write_html",
+    "GATED_METRICS", "HALVES", "LABELS", "MAX_ANSWER_WORDS", "METRICS", "CaseResult",
+    "EvalCase", "EvalReport", "EvalTurn", "Progress", "QuestionSetError", "RealtimeQA",
+    "SourceMatcher", "compute_metrics", "contains_answer", "evaluate", "half_of", "load_cases",
+    "load_realtimeqa", "normalize_answer", "normalize_url", "parse_cases", "passage_supports",
+    "percentile", "place_forms", "render_html", "score_answer", "token_f1",
+    "write_html",
 ]

@@ -9,15 +9,17 @@ turn counts as one question):
   rank <= k, MRR the mean of 1/rank (0 when no retrieved passage matches).
 * **accuracy**: over answerable questions with ``answers``: the answer did not abstain, has
   at most :data:`MAX_ANSWER_WORDS` words once ``[n]`` markers are stripped, and contains a
-  gold alias (both SQuAD-normalised; the alias must match whole tokens).
+  gold alias (:func:`contains_answer`: both SQuAD-normalised, the alias matching whole tokens;
+  a gold alias that is a number is matched by value, :mod:`qa.eval.quantities`).
 * **f1**: over the same questions: SQuAD token F1 between the marker-stripped answer and
   each alias, best alias kept; an abstention scores 0.
 * **citation_precision**: over answerable questions whose answer has citations: the share
-  of its cited passages that contain a normalised gold alias or belong to a gold-source
-  article, averaged over questions.
+  of its cited passages that hold a gold alias (:func:`passage_supports`: as
+  :func:`contains_answer`, a place also in its other form, ``Europe``/``European``, and
+  ``'s`` ignored) or belong to a gold-source article, averaged over questions.
 * **citation_recall**: over answerable questions with ``answers`` where some retrieved
-  passage contains a normalised gold alias: the share whose citations include at least one
-  passage containing a gold alias.
+  passage holds a gold alias (:func:`passage_supports`): the share whose citations include
+  at least one passage holding a gold alias.
 * **abstention_precision**: over answers that abstained (``Answer.abstained``): the share
   given to unanswerable questions. **abstention_recall**: over unanswerable questions: the
   share that abstained.
@@ -33,10 +35,12 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from qa.citations import LEADING_MARKERS_RE
+from qa.eval.quantities import gold_quantity, holds_quantity
+from qa.text.places import DEMONYMS
 
 __all__ = ["GATED_METRICS", "LABELS", "MAX_ANSWER_WORDS", "METRICS", "contains_answer",
-           "mean", "normalize_answer", "percentile", "strip_markers", "token_f1"]
+           "mean", "normalize_answer", "passage_supports", "percentile", "place_forms",
+           "token_f1"]
 
 MAX_ANSWER_WORDS = 60
 
@@ -60,16 +64,6 @@ _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _PUNCT = frozenset(string.punctuation)
 
 
-def strip_markers(text: str) -> str:
-    """Remove ``[n]`` citation markers (also ``[1, 2]`` and ``[1-3]``) from an answer.
-
-    Each marker goes with the whitespace before it, and whitespace is collapsed; unlike
-    :func:`qa.citations.strip_markers`, spaces before punctuation are kept, so the word
-    count is that of the answer as written.
-    """
-    return " ".join(LEADING_MARKERS_RE.sub("", text).split())
-
-
 def normalize_answer(text: str) -> str:
     """SQuAD normalisation: lower case, drop punctuation and a/an/the, collapse whitespace.
 
@@ -82,13 +76,71 @@ def normalize_answer(text: str) -> str:
 
 
 def contains_answer(text: str, aliases: Iterable[str]) -> bool:
-    """True when a normalised alias occurs in normalised ``text`` as whole tokens."""
+    """True when ``text`` holds a gold alias.
+
+    A number (``"$12.6 million"``, ``"nine"``, ``"12%"``; not a year) is held when ``text``
+    names the same value, with the alias's currency, percent or noun when it has one
+    (:mod:`qa.eval.quantities`); any other alias when, SQuAD-normalised, it occurs in
+    normalised ``text`` as whole tokens.
+    """
     hay = f" {normalize_answer(text)} "
     for a in aliases:
+        number = gold_quantity(a)
+        if number is not None:
+            if holds_quantity(text, number):
+                return True
+            continue
         na = normalize_answer(a)
         if na and f" {na} " in hay:
             return True
     return False
+
+
+def _places() -> dict[str, tuple[str, ...]]:
+    """Place → the demonyms naming it (``"europe"`` → ``("european",)``)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for demonym, place in DEMONYMS.items():
+        out[place] = (*out.get(place, ()), demonym)
+    return out
+
+
+_DEMONYMS_OF = _places()
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
+
+
+def place_forms(alias: str) -> tuple[str, ...]:
+    """The normalised alias and, when it names a place, the place's other forms.
+
+    A country or region and its demonym name each other (``"Europe"`` ↔ ``"european"``,
+    ``"France"`` ↔ ``"french"``), also as the last word of a longer name (``"South Korea"``
+    → ``"south korean"``). Only the demonym lists of :mod:`qa.text.places` are used: no
+    stems or prefixes, so ``"Europe"`` never reaches ``"Eurovision"``.
+    """
+    a = normalize_answer(alias)
+    words = a.split()
+    if not words:
+        return (a,)
+    head, last = " ".join(words[:-1]), words[-1]
+    forms = [a, *_DEMONYMS_OF.get(a, ()), *((DEMONYMS[a],) if a in DEMONYMS else ())]
+    if head:
+        tails = [*_DEMONYMS_OF.get(last, ()), *((DEMONYMS[last],) if last in DEMONYMS else ())]
+        forms += [f"{head} {t}" for t in tails]
+    return tuple(dict.fromkeys(forms))
+
+
+def passage_supports(text: str, aliases: Iterable[str]) -> bool:
+    """True when a passage's ``text`` holds a gold alias in any of its forms.
+
+    As :func:`contains_answer`, with each alias also in its :func:`place_forms` (a passage
+    about "European regulators" holds "Europe") and a possessive ``'s`` read as the word
+    itself ("Russia's" holds "Russia").
+    """
+    aliases = list(aliases)
+    if contains_answer(text, aliases):
+        return True
+    hay = f" {normalize_answer(_POSSESSIVE.sub('', text))} "
+    return any(f and f" {f} " in hay for a in aliases if gold_quantity(a) is None
+               for f in place_forms(a))
 
 
 def token_f1(prediction: str, aliases: Iterable[str]) -> float:

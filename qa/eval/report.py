@@ -12,14 +12,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qa.eval.metrics import GATED_METRICS, LABELS, METRICS, strip_markers
+from qa.citations import strip_markers
+from qa.eval.metrics import GATED_METRICS, LABELS, METRICS
 from qa.eval.results import EvalReport, format_metric
 from qa.eval.scoring import CaseResult
 
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["latency_histogram_svg", "metric_bars_svg", "render_html", "write_html"]
+__all__ = ["render_html", "write_html"]
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -75,24 +76,12 @@ def _histogram_view(latencies_ms: Sequence[float], bins: int) -> dict[str, Any]:
     return view
 
 
-def metric_bars_svg(metrics: Mapping[str, float | None], k: int = 5,
-                    thresholds: Mapping[str, float | None] | None = None) -> str:
-    """Horizontal bars (0 to 1) for the quality metrics; a tick marks each threshold."""
-    macro = _env().get_template("plots.svg.jinja").module.metric_bars  # type: ignore[attr-defined]
-    return str(macro(_bars_view(metrics, k, thresholds)))
-
-
-def latency_histogram_svg(latencies_ms: Sequence[float], bins: int = 20) -> str:
-    """A histogram of per-question latency in milliseconds."""
-    macro = _env().get_template("plots.svg.jinja").module.latency_histogram  # type: ignore[attr-defined]
-    return str(macro(_histogram_view(latencies_ms, bins)))
-
-
 def _case_view(r: CaseResult) -> dict[str, Any]:
     retrieved = ", ".join(f"{i + 1}. {p.get('title') or p.get('article_id')}"
                           + (" (gold)" if p.get("gold") else "")
                           for i, p in enumerate(r.passages))
-    return {"result": r, "retrieved": retrieved, "chars": len(strip_markers(r.answer_text))}
+    chars = len(strip_markers(r.answer_text, tidy=False))
+    return {"result": r, "retrieved": retrieved, "chars": chars}
 
 
 def _metric_rows(report: EvalReport, th: Mapping[str, float | None]) -> list[dict[str, Any]]:

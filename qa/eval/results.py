@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from qa.eval.metrics import LABELS, METRICS, mean, percentile, strip_markers
+from qa.citations import strip_markers
+from qa.eval.metrics import LABELS, METRICS, mean, percentile
 from qa.eval.scoring import CaseResult
 from vectorstore.errors import ConfigError
 
@@ -141,7 +142,7 @@ class EvalReport:
         lines = [f"failures: {len(fails)} of {len(self.cases)} questions",
                  f"{'id':14} {'problem':44} question  →  answer"]
         for r in fails:
-            ans = _short(strip_markers(r.answer_text), width)
+            ans = _short(strip_markers(r.answer_text, tidy=False), width)
             lines.append(f"{_short(r.id, 14):14} {_short('; '.join(r.problems), 44):44} "
                          f"{_short(r.question, width)}  →  {ans}")
         return "\n".join(lines)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from qa.eval.cases import EvalCase, QuestionSetError, parse_cases
@@ -13,10 +14,10 @@ from qa.eval.scoring import CaseResult, score_answer
 from qa.eval.sources import SourceMatcher
 from qa.types import Answer
 from vectorstore.errors import NewsdeskError, StoreUnavailable
+from vectorstore.ingest import Progress
 
 __all__ = ["Progress", "evaluate"]
 
-Progress = Callable[[int, int, str], None]
 """Called as ``progress(done, total, label)``."""
 
 
@@ -30,18 +31,19 @@ def _parsed(cases: Sequence[EvalCase | Mapping[str, Any]]) -> list[EvalCase]:
     return parsed
 
 
-def _ask_case(desk: Any, case: EvalCase, k: int, matcher: SourceMatcher
-              ) -> Iterator[CaseResult]:
+def _ask_case(desk: Any, case: EvalCase, k: int, matcher: SourceMatcher,
+              today: date | None = None) -> Iterator[CaseResult]:
     """Ask each turn of ``case`` and yield its scored result."""
     conv = desk.chat() if case.conversation else None
+    extra = {"today": today} if today is not None else {}
     for i, turn in enumerate(case.turns):
         t0 = time.perf_counter()
         error = ""
         try:
             if conv is not None:
-                answer = conv.ask(turn.question, k=k, until=turn.as_of)
+                answer = conv.ask(turn.question, k=k, until=turn.as_of, **extra)
             else:
-                answer = desk.ask(turn.question, k=k, until=turn.as_of)
+                answer = desk.ask(turn.question, k=k, until=turn.as_of, **extra)
         except StoreUnavailable:
             raise
         except NewsdeskError as e:
@@ -53,13 +55,15 @@ def _ask_case(desk: Any, case: EvalCase, k: int, matcher: SourceMatcher
 
 
 def evaluate(desk: Any, cases: Sequence[EvalCase | Mapping[str, Any]], *, k: int = 5,
-             progress: Progress | None = None, meta: Mapping[str, Any] | None = None
-             ) -> EvalReport:
+             progress: Progress | None = None, meta: Mapping[str, Any] | None = None,
+             today: date | None = None) -> EvalReport:
     """Ask every question of ``cases`` on ``desk`` and score the answers.
 
     Single questions go through ``desk.ask``; conversation turns through one
     ``desk.chat()`` per case, so follow-ups see the earlier turns. ``as_of`` is passed as
-    ``until``. A question that raises a :class:`NewsdeskError` is recorded as a failure
+    ``until``; ``today`` (when given) as ``today``, the day relative dates in a question
+    without ``as_of`` are read against, so that a run does not depend on the day it is made
+    on. A question that raises a :class:`NewsdeskError` is recorded as a failure
     (an unreachable store stops the run).
 
     Args:
@@ -70,6 +74,7 @@ def evaluate(desk: Any, cases: Sequence[EvalCase | Mapping[str, Any]], *, k: int
         k: Passages retrieved per question, and the hit@k cut-off.
         progress: Called as ``progress(done, total, question)`` after each question.
         meta: Extra facts recorded in :attr:`EvalReport.meta`.
+        today: The reference day for relative dates (default: the real today).
     """
     parsed = _parsed(cases)
     matcher = SourceMatcher.from_desk(desk)
@@ -77,11 +82,13 @@ def evaluate(desk: Any, cases: Sequence[EvalCase | Mapping[str, Any]], *, k: int
     results: list[CaseResult] = []
     t_start = time.perf_counter()
     for case in parsed:
-        for result in _ask_case(desk, case, k, matcher):
+        for result in _ask_case(desk, case, k, matcher, today):
             results.append(result)
             if progress:
                 progress(len(results), total, result.question)
     info = {"seconds": round(time.perf_counter() - t_start, 2), **(meta or {})}
+    if today is not None:
+        info.setdefault("today", today.isoformat())
     with contextlib.suppress(Exception):
         info.setdefault("llm", desk.settings.llm)
         info.setdefault("answerer", type(desk.answerer).__name__)

@@ -8,8 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from qa.citations import strip_markers
 from qa.eval.cases import EvalTurn
-from qa.eval.metrics import MAX_ANSWER_WORDS, contains_answer, strip_markers, token_f1
+from qa.eval.metrics import (
+    MAX_ANSWER_WORDS,
+    contains_answer,
+    passage_supports,
+    token_f1,
+)
 from qa.eval.sources import SourceMatcher
 from qa.types import Answer, Citation
 from vectorstore.types import Passage
@@ -81,9 +87,9 @@ def _score_answers(r: CaseResult, turn: EvalTurn, answer: Answer, clean: str) ->
     hit = contains_answer(clean, turn.answers)
     r.correct = (not answer.abstained) and r.words <= MAX_ANSWER_WORDS and hit
     r.f1 = 0.0 if answer.abstained else token_f1(clean, turn.answers)
-    r.answer_retrieved = any(contains_answer(p.text, turn.answers) for p in answer.passages)
+    r.answer_retrieved = any(passage_supports(p.text, turn.answers) for p in answer.passages)
     if r.answer_retrieved:
-        r.answer_cited = any(contains_answer(c.passage.text, turn.answers)
+        r.answer_cited = any(passage_supports(c.passage.text, turn.answers)
                              for c in answer.citations)
     if answer.abstained:
         r.problems.append("abstained on an answerable question")
@@ -110,10 +116,10 @@ def score_answer(turn: EvalTurn, answer: Answer, *, matcher: SourceMatcher | Non
         error: Set when asking failed; the answer is then an empty stand-in.
     """
     m = matcher or SourceMatcher()
-    clean = strip_markers(answer.text)
+    clean = strip_markers(answer.text, tidy=False)
     answerable = not turn.unanswerable
     gold_flags = [bool(turn.sources) and m.matches(p, turn.sources) for p in answer.passages]
-    good_cites = [(answerable and contains_answer(c.passage.text, turn.answers))
+    good_cites = [(answerable and passage_supports(c.passage.text, turn.answers))
                   or (answerable and bool(turn.sources) and m.matches(c.passage, turn.sources))
                   for c in answer.citations]
     r = CaseResult(

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from qa import NewsDesk
 from qa.timeaware import time_scope
 from qa.types import Answer
+from vectorstore.errors import BadQuestion
 
 AS_OF = date(2019, 9, 11)  # a Wednesday
 
@@ -152,3 +153,36 @@ def test_calendar_dates_are_soft_filters() -> None:
 def test_publication_periods_stay_hard_filters(question: str) -> None:
     s = time_scope(question, until=AS_OF)
     assert s.since is not None and s.relaxed is None
+
+
+def test_today_anchors_relative_dates_on_the_desk(seed_desk: NewsDesk) -> None:
+    """``today=`` is the day "this week" is read against when no ``until`` is given."""
+    week_of_talks = seed_desk.ask("What happened this week?", today="2019-09-11")
+    assert any("2019-09-05..2019-09-11" in w for w in week_of_talks.warnings)
+    assert week_of_talks.passages
+    assert all(p.published is not None and date(2019, 9, 5) <= p.published <= date(2019, 9, 11)
+               for p in week_of_talks.passages)
+    later = seed_desk.ask("What happened this week?", today=date(2020, 1, 15))
+    assert any("2020-01-09..2020-01-15" in w for w in later.warnings)
+    assert not later.passages  # nothing was published that week
+    # an explicit until wins over today
+    as_of = seed_desk.ask("What happened this week?", until="2019-09-11", today="2020-01-15")
+    assert any("2019-09-05..2019-09-11" in w for w in as_of.warnings)
+
+
+def test_today_goes_through_stream_and_conversations(seed_desk: NewsDesk) -> None:
+    final = list(seed_desk.stream("What happened this week?", today="2019-09-11"))[-1]
+    assert isinstance(final, Answer)
+    assert any("2019-09-05..2019-09-11" in w for w in final.warnings)
+    chat = seed_desk.chat()
+    a = chat.ask("What happened this week?", today="2019-09-11")
+    assert any("2019-09-05..2019-09-11" in w for w in a.warnings)
+    pieces = list(chat.stream("What happened this week?", today="2020-01-15"))
+    final = pieces[-1]
+    assert isinstance(final, Answer)
+    assert any("2020-01-09..2020-01-15" in w for w in final.warnings)
+
+
+def test_today_must_be_a_day(seed_desk: NewsDesk) -> None:
+    with pytest.raises(BadQuestion, match="today=.*YYYY-MM-DD"):
+        seed_desk.ask("What happened this week?", today="next tuesday")

@@ -14,6 +14,7 @@ from qa.eval import GATED_METRICS, METRICS, load_cases
 from tests.qa.eval.eval_builders import (
     QUESTIONS,
     SEED_DIR,
+    SEED_NAME,
     fake_realtimeqa,
     tiny_corpus,
     write_jsonl,
@@ -100,3 +101,50 @@ def test_eval_command_end_to_end(tmp_path: Path) -> None:
     page = html.read_text()
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page
     assert all(f"<h3>{c}</h3>" in page for c in data["failures"])
+
+
+# --------------------------------------------------------------------------- --today, --half
+
+
+@pytest.mark.parametrize("bad", ["next tuesday", "2022-13-01", "17/06/2022"])
+def test_today_must_be_a_day(bad: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["eval", str(QUESTIONS), "--today", bad])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "--today" in err and "YYYY-MM-DD" in err
+
+
+def test_half_needs_the_realtimeqa_format(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", str(QUESTIONS), "--half", "tune"]) == 2
+    assert "--format realtimeqa" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["eval", str(QUESTIONS), "--format", "realtimeqa", "--half", "train"])
+    assert exit_.value.code == 2
+
+
+@pytest.mark.slow
+def test_today_makes_relative_dates_reproducible(tmp_path: Path) -> None:
+    qs = write_jsonl(tmp_path / "q.jsonl", [
+        {"id": "week", "question": "Who held talks in Moscow this week?",
+         "answers": ["Lavrov"], "sources": [SEED_NAME]}])
+    runs = {}
+    for today in ("2019-09-11", "2020-01-15"):
+        out = tmp_path / f"{today}.json"
+        assert main(["eval", str(qs), "--corpus", str(SEED_DIR), "--today", today,
+                     "--json", str(out)]) == 0
+        runs[today] = json.loads(out.read_text())
+        assert runs[today]["meta"]["today"] == today
+    assert runs["2019-09-11"]["cases"][0]["rank"] == 1  # the talks were that week
+    assert runs["2020-01-15"]["cases"][0]["passages"] == []  # nothing published that week
+
+
+@pytest.mark.slow
+def test_realtimeqa_half(tmp_path: Path) -> None:
+    folder = fake_realtimeqa(tmp_path / "rtqa")
+    out = tmp_path / "held.json"
+    assert main(["eval", str(folder), "--format", "realtimeqa", "--half", "held-back",
+                 "--window-days", "5", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert [c["id"] for c in data["cases"]] == ["20220624_0"]
+    assert data["meta"]["half"] == "held-back"
