@@ -98,6 +98,80 @@ def test_gender_falls_back_to_the_most_recent_person() -> None:
     assert rewrite("What did she say?", h) == "What did Parly say?"
 
 
+def test_a_follow_up_that_names_its_own_subject_is_left_as_asked() -> None:
+    # issue 13: "its" means Time Warner, not the 2+2 talks of the earlier turn
+    for q in ("What did Time Warner say about its profits?",
+              "What did the company say about its profits?",
+              "What did Putin say about his plans?",
+              "What did the ministers say about their talks?"):
+        assert rewrite(q, HISTORY) == q
+
+
+def test_her_and_him_are_two_people_of_earlier_turns() -> None:
+    h = [_turn("Who won the award?", "Kylie Minogue [1]"),
+         _turn("Who is her partner?", "Olivier Martinez [1]", "Who is Kylie Minogue’s partner?")]
+    assert rewrite("Who introduced her to him?", h) == \
+        "Who introduced Kylie Minogue to Olivier Martinez?"
+    # a name given to "her" does not stop "him" from being resolved
+    assert rewrite("Who introduced her to him?", HISTORY) == \
+        "Who introduced Florence Parly to Jean-Yves Le Drian?"
+
+
+def test_an_object_pronoun_means_someone_the_question_does_not_name() -> None:
+    h = [_turn("Who spoke by phone?", "Emmanuel Macron and Vladimir Putin [1]")]
+    assert rewrite("What did Putin tell him?", h) == "What did Putin tell Emmanuel Macron?"
+    assert rewrite("What did he say about his talks?", h) == \
+        "What did Emmanuel Macron say about his talks?"
+
+
+def test_the_two_leaders_are_the_two_latest_people() -> None:
+    h = [_turn("Who spoke by phone?", "Emmanuel Macron and Vladimir Putin [1]")]
+    both = "Emmanuel Macron and Vladimir Putin"
+    assert rewrite("What did the two leaders agree?", h) == f"What did {both} agree?"
+    assert rewrite("What did both say?", h) == f"What did {both} say?"
+    assert rewrite("What did both men discuss?", h) == f"What did {both} discuss?"
+    h2 = [_turn("Who is Russia's foreign minister?", "Sergei Lavrov [1]"),
+          _turn("Whom did he meet?", "Jean-Yves Le Drian [1]", "Whom did Sergei Lavrov meet?")]
+    assert rewrite("Where did the two men meet?", h2) == \
+        "Where did Sergei Lavrov and Jean-Yves Le Drian meet?"
+
+
+def test_two_that_are_not_people_or_not_clear_stay() -> None:
+    h = [_turn("Who spoke by phone?", "Emmanuel Macron and Vladimir Putin [1]")]
+    for q in ("What did both countries agree?", "Did both Macron and Putin attend?",
+              "What did the two sides sign?"):
+        assert rewrite(q, h) == q
+    # four people in the last answer: which two is unclear
+    assert rewrite("What did the two leaders agree?", HISTORY) == \
+        "What did the two leaders agree?"
+
+
+def test_it_is_what_a_which_question_was_answered_with() -> None:
+    h = [_turn("Which company owns AOL?", "Time Warner [1]")]
+    assert rewrite("Who founded it?", h) == "Who founded Time Warner?"
+    h2 = [_turn("Which book won the award?", "Andrea Levy has seen her book Small Island win "
+                "the Whitbread Novel of the Year Award. [1]")]
+    assert rewrite("Who wrote it?", h2) == "Who wrote Small Island?"
+
+
+def test_it_is_the_subject_not_the_scene_of_the_last_question() -> None:
+    h = [_turn("How many subscribers did AOL lose in the fourth quarter?", "464,000 [1]")]
+    assert rewrite("Which company owns it?", h) == "Which company owns AOL?"
+    h2 = [_turn("Who is developing a laptop that will sell for less than $100?",
+                "Nicholas Negroponte [1]")]
+    assert rewrite("What operating system will it run?", h2) == \
+        "What operating system will the laptop run?"
+    h3 = [_turn("When will the console go on sale in the US?", "24 March [1]")]
+    assert rewrite("How much will it cost there?", h3) == \
+        "How much will the console cost there?"
+    # only a scene ("in the US") or places after "between": "it" is left as asked
+    for first in ("When will Sony go on sale in the US?",
+                  "How many prisoners were exchanged between Russia and Ukraine?"):
+        h4 = [_turn(first, "70 [1]")]
+        assert rewrite("When did Macron and Putin discuss it?", h4) == \
+            "When did Macron and Putin discuss it?"
+
+
 # -- the LLM branch: a hosted LLM faked as a local HTTP server -------------------------------
 
 
@@ -143,6 +217,8 @@ def test_follow_up_chat_on_the_seed(seed_desk: NewsDesk) -> None:
     b = c.ask("Where did they meet?")
     assert "Sergei Lavrov" in b.standalone_question
     assert "Moscow" in b.text
+    own = "What did Time Warner say about its profits?"
+    assert c.ask(own).standalone_question == own  # names its own subject: left as asked
 
 
 def test_a_follow_up_names_the_woman_of_the_previous_answer(seed_desk: NewsDesk) -> None:
