@@ -148,9 +148,13 @@ class NewsDesk:
 
     @property
     def searcher(self) -> Searcher:
-        """The search over this desk's store: dense + BM25 (the desk keeps BM25 in step)."""
+        """The search over this desk's store: dense + BM25 (the desk keeps BM25 in step),
+        the best fused candidates reranked by :class:`qa.rerank.PassageReranker`."""
         if self._searcher is None:
-            self._searcher = HybridSearch(self.store, self.lexical, self._embed_query)
+            from qa.rerank import POOL, PassageReranker
+
+            self._searcher = HybridSearch(self.store, self.lexical, self._embed_query,
+                                          rerank=PassageReranker(), pool=POOL)
         return self._searcher
 
     def _embed_query(self, text: str) -> Any:

@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,20 @@ def _pool() -> ThreadPoolExecutor:
     return _POOL
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """One fused search result before the final choice: the passage, its fused RRF score
+    (recency boost included) and its 0-based rank in the fused order."""
+
+    passage: Passage
+    fused: float
+    rank: int
+
+
+Rerank = Callable[[str, list[Candidate], Filters], list[Candidate]]
+"""``(query, candidates in fused order, filters) -> the same candidates, best first``."""
+
+
 class HybridSearch:
     """Dense + BM25 search over a :class:`Store`, fused by reciprocal rank fusion.
 
@@ -44,34 +58,52 @@ class HybridSearch:
         embed_query: Turns a question into a unit vector.
         per_article: At most this many passages from one article (diversity).
         depth: How many candidates each retriever contributes, as a multiple of ``k``.
+        rerank: Reorders the best ``pool`` fused candidates before the ``k`` are chosen
+            (``None``: the fused order stands).
+        pool: How many fused candidates ``rerank`` sees (at least ``k``).
     """
 
     def __init__(self, store: Store, lexical: LexicalIndex | None,
                  embed_query: Callable[[str], np.ndarray], per_article: int = 2,
-                 depth: int = 4) -> None:
+                 depth: int = 4, rerank: Rerank | None = None, pool: int = 30) -> None:
         self.store = store
         self.lexical = lexical
         self.embed_query = embed_query
         self.per_article = per_article
         self.depth = depth
+        self.rerank = rerank
+        self.pool = pool
 
     def run(self, query: str, k: int = 5, filters: Filters | None = None,
             recency: float = 0.0, timings: dict[str, float] | None = None) -> list[Passage]:
         """Return up to ``k`` passages for ``query``, best first.
 
         ``Passage.score`` is the cosine similarity of the passage to the query; the order
-        is the fused rank. ``recency`` > 0 favours newer articles (for "latest" questions).
+        is the fused rank, or the reranker's when one is set. ``recency`` > 0 favours newer
+        articles (for "latest" questions).
         """
         f = filters or Filters()
-        n = max(k * self.depth, 20)
+        n = max(k * self.depth, 20, self.pool if self.rerank is not None else 0)
+        cands = self.candidates(query, n, f, recency, timings)
+        if self.rerank is not None and cands:
+            t = time.perf_counter()
+            head = self.rerank(query, cands[:max(self.pool, k)], f)
+            cands = head + cands[max(self.pool, k):]
+            if timings is not None:
+                timings["rerank"] = (time.perf_counter() - t) * 1000
+        return _diverse_top(cands, k, self.per_article)
+
+    def candidates(self, query: str, n: int, filters: Filters, recency: float = 0.0,
+                   timings: dict[str, float] | None = None) -> list[Candidate]:
+        """Every fused candidate of the best ``n`` dense and ``n`` BM25 hits, best first."""
         bm25_ms = [0.0]
         # BM25 runs beside the query encoder and the dense search (both release the GIL).
-        lex_job = _pool().submit(self._lexical, query, n, f, bm25_ms)
+        lex_job = _pool().submit(self._lexical, query, n, filters, bm25_ms)
         t0 = time.perf_counter()
         try:
             qv = self.embed_query(query)
             t1 = time.perf_counter()
-            dense = self.store.search(qv, n, self.store.where(f))
+            dense = self.store.search(qv, n, self.store.where(filters))
         finally:
             t2 = time.perf_counter()
             lex = lex_job.result()
@@ -81,8 +113,8 @@ class HybridSearch:
         self._add_missing(by_id, [cid for cid, _ in lex if cid not in by_id], qv)
         if recency > 0:
             _boost_recent(fused, by_id, recency)
-        out = _diverse_top(sorted(fused, key=lambda c: fused[c], reverse=True), by_id, k,
-                           self.per_article)
+        ranked = [c for c in sorted(fused, key=lambda c: fused[c], reverse=True) if c in by_id]
+        out = [Candidate(by_id[c], fused[c], i) for i, c in enumerate(ranked)]
         t4 = time.perf_counter()
         if timings is not None:
             timings["embed_query"] = (t1 - t0) * 1000
@@ -137,15 +169,14 @@ def _boost_recent(fused: dict[str, float], by_id: dict[str, Passage], recency: f
             fused[cid] += recency * (cand.published.toordinal() - oldest) / span / RRF_K
 
 
-def _diverse_top(ranked: list[str], by_id: dict[str, Passage], k: int,
-                 per_article: int) -> list[Passage]:
+def _diverse_top(ranked: Sequence[Candidate], k: int, per_article: int) -> list[Passage]:
     """The best ``k`` of ``ranked``, at most ``per_article`` from one article; when that
     leaves fewer than ``k``, filled up with the capped ones in rank order."""
     out: list[Passage] = []
     per: dict[str, int] = {}
-    for cid in ranked:
-        hit = by_id.get(cid)
-        if hit is None or per.get(hit.article_id, 0) >= per_article:
+    for c in ranked:
+        hit = c.passage
+        if per.get(hit.article_id, 0) >= per_article:
             continue
         per[hit.article_id] = per.get(hit.article_id, 0) + 1
         out.append(hit)
@@ -153,11 +184,11 @@ def _diverse_top(ranked: list[str], by_id: dict[str, Passage], k: int,
             break
     if len(out) < k:  # fill with capped passages rather than return too few
         have = {p.chunk_id for p in out}
-        for cid in ranked:
+        for c in ranked:
             if len(out) >= k:
                 break
-            if cid not in have and cid in by_id:
-                out.append(by_id[cid])
+            if c.passage.chunk_id not in have:
+                out.append(c.passage)
     return out
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from qa.retrieval import RRF_K, _boost_recent, _diverse_top, rrf
+from qa.retrieval import RRF_K, Candidate, _boost_recent, _diverse_top, rrf
 from vectorstore.types import Filters, Passage
 
 
@@ -24,15 +24,18 @@ def test_rrf_sums_reciprocal_ranks_over_rankings():
     assert sorted(fused, key=lambda c: fused[c], reverse=True) == ["b", "a", "c"]
 
 
+def _ranked(*pairs: tuple[str, str]) -> list[Candidate]:
+    return [Candidate(_p(c, a), 1.0 / (i + 1), i) for i, (c, a) in enumerate(pairs)]
+
+
 def test_diverse_top_caps_each_article_then_fills_up():
-    by_id = {c: _p(c, a) for c, a in [("a1", "A"), ("a2", "A"), ("a3", "A"), ("b1", "B")]}
-    ranked = ["a1", "a2", "a3", "b1"]
-    assert [p.chunk_id for p in _diverse_top(ranked, by_id, 3, per_article=2)] == ["a1", "a2", "b1"]
-    assert [p.chunk_id for p in _diverse_top(ranked, by_id, 2, per_article=1)] == ["a1", "b1"]
+    ranked = _ranked(("a1", "A"), ("a2", "A"), ("a3", "A"), ("b1", "B"))
+    assert [p.chunk_id for p in _diverse_top(ranked, 3, per_article=2)] == ["a1", "a2", "b1"]
+    assert [p.chunk_id for p in _diverse_top(ranked, 2, per_article=1)] == ["a1", "b1"]
     # fewer articles than k: the capped passages fill the rest, in rank order
-    assert [p.chunk_id for p in _diverse_top(ranked, by_id, 4, per_article=1)] == \
+    assert [p.chunk_id for p in _diverse_top(ranked, 4, per_article=1)] == \
         ["a1", "b1", "a2", "a3"]
-    assert _diverse_top(["missing"], by_id, 3, per_article=2) == []
+    assert _diverse_top([], 3, per_article=2) == []
 
 
 def test_recency_boost_lifts_newer_articles_only():
