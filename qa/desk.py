@@ -8,14 +8,14 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel
 
 from qa.protocols import Answerer, Rewriter, Searcher
 from qa.retrieval import HybridSearch, NewsRetriever
 from qa.text.questions import clean_question
-from qa.types import Answer, Conversation, Turn
+from qa.types import Answer, Conversation, Draft, Turn
 from vectorstore.chunking import Chunker
 from vectorstore.config import Settings
 from vectorstore.embedding import Embedder, token_counter
@@ -24,7 +24,10 @@ from vectorstore.ingest import Ingestor, IngestReport, Progress
 from vectorstore.lexical import LexicalIndex
 from vectorstore.store import ArticleRecord, Store, open_store
 from vectorstore.text.dates import parse_day
-from vectorstore.types import Filters
+from vectorstore.types import Filters, Passage
+
+if TYPE_CHECKING:
+    from qa.timeaware import Scope
 
 EMPTY_STORE = "No articles yet: ingest some with `newsdesk ingest PATH` (or upload them in the Library tab)."
 
@@ -317,42 +320,82 @@ class NewsDesk:
         t = time.perf_counter()
         standalone = self.rewriter.run(q, list(history or ()))
         timings["rewrite"] = (time.perf_counter() - t) * 1000
-        from qa.timeaware import time_scope
+        from qa.timeaware import newest_note, time_scope
 
         scope = time_scope(standalone, since=since_d, until=until_d, today=today_d)
-        t = time.perf_counter()
-        result: Any = None
-        search = self.searcher
-        for attempt in (scope, scope.relaxed):
-            if attempt is None:
-                break
-            scope = attempt
-            filters = Filters(since=scope.since, until=scope.until, sources=tuple(sources or ()))
-            passages = search.run(scope.query, k or self.settings.k, filters,
-                                  recency=scope.recency, timings=timings)
-            t = time.perf_counter()
-            if scope.relaxed is not None:
-                # a date read from the question may date the event, not the article: when
-                # nothing published then answers, ask again over all dates (scope.relaxed)
-                result = self.answerer.run(standalone, passages, as_of=scope.until)
-                if not passages or result.abstained:
-                    result = None
-                    continue
-                if stream:
-                    yield result.text
-                break
-            for piece in self.answerer.stream(standalone, passages, as_of=scope.until) \
-                    if stream else [self.answerer.run(standalone, passages, as_of=scope.until)]:
-                if isinstance(piece, str):
-                    yield piece
-                else:
-                    result = piece
-        timings["answer"] = (time.perf_counter() - t) * 1000
+        found: tuple[Scope, list[Passage], Draft] | None = None
+        for piece in self._scoped(standalone, scope, k or self.settings.k,
+                                  tuple(sources or ()), timings, stream):
+            if isinstance(piece, str):
+                yield piece
+            else:
+                found = piece
+        assert found is not None
+        scope, passages, result = found
         timings["total"] = (time.perf_counter() - t0) * 1000
+        dated = () if result.abstained else \
+            newest_note(scope, [c.passage for c in result.citations] or passages)
         yield Answer(question=q, standalone_question=standalone, text=result.text,
                      citations=tuple(result.citations), passages=tuple(passages),
                      abstained=result.abstained, unsupported=tuple(result.unsupported),
-                     warnings=tuple(scope.notes) + tuple(result.warnings), timings=timings)
+                     warnings=tuple(scope.notes) + dated + tuple(result.warnings),
+                     timings=timings)
+
+    def _scoped(self, question: str, scope: Scope, k: int, sources: tuple[str, ...],
+                timings: dict[str, float], stream: bool
+                ) -> Iterator[str | tuple[Scope, list[Passage], Draft]]:
+        """Search and answer within ``scope``, then within ``scope.relaxed`` when nothing in
+        the first range answers (a date in the question may date the event, not the article;
+        a relative period such as "this week" may hold nothing on it, or only other news).
+        Yield the answer text (in pieces when streaming), then the scope, passages and draft
+        it came from. When no range answers, the last one that held passages is kept (a
+        relative period's own passages over those of the newest articles of all dates)."""
+        from qa.timeaware import off_topic
+
+        def search(s: Scope) -> list[Passage]:
+            return self.searcher.run(s.query, k, Filters(since=s.since, until=s.until,
+                                                         sources=sources),
+                                     recency=s.recency, timings=timings)
+
+        kept: tuple[Scope, list[Passage], Draft] | None = None
+        found: tuple[Scope, list[Passage], Draft] = (scope, [], Draft(text=""))
+        attempt: Scope | None = scope
+        searched: dict[int, list[Passage]] = {}
+        if scope.checked and scope.relaxed is not None:
+            # a relative period read against today: when the newest matching articles over
+            # all dates hold nothing from it, it holds other news and is skipped
+            searched = {id(scope): search(scope), id(scope.relaxed): search(scope.relaxed)}
+            if off_topic(scope, searched[id(scope.relaxed)]):
+                attempt = scope.relaxed
+        while attempt is not None:
+            passages = searched[id(attempt)] if id(attempt) in searched else search(attempt)
+            t = time.perf_counter()
+            if attempt.relaxed is None and kept is None:  # the last try: stream it
+                result: Draft | None = None
+                for piece in self.answerer.stream(question, passages, as_of=attempt.until) \
+                        if stream else [self.answerer.run(question, passages,
+                                                          as_of=attempt.until)]:
+                    if isinstance(piece, str):
+                        yield piece
+                    else:
+                        result = piece
+                assert result is not None
+                timings["answer"] = timings.get("answer", 0.0) + (time.perf_counter() - t) * 1000
+                yield attempt, passages, result
+                return
+            draft = self.answerer.run(question, passages, as_of=attempt.until)
+            timings["answer"] = timings.get("answer", 0.0) + (time.perf_counter() - t) * 1000
+            found = (attempt, passages, draft)
+            if passages and not draft.abstained:
+                break
+            # kept when nothing answers: the passages of the last range that held any, but
+            # a relative period's own over the newest articles of all dates
+            kept = found if passages and (kept is None or not attempt.empty) else kept
+            found = kept if attempt.relaxed is None and kept is not None else found
+            attempt = attempt.relaxed
+        if stream:
+            yield found[2].text
+        yield found
 
     def as_runnable(self) -> Any:
         """This desk as a LangChain ``Runnable``: ``{"question": ...}`` in, ``Answer`` out."""

@@ -87,8 +87,10 @@ def _realtimeqa_desk(args: argparse.Namespace, meta: dict[str, Any]) -> _Setup:
     data = load_realtimeqa(args.questions, limit=args.limit, window_days=window, half=half)
     spec = {"format": "realtimeqa", "folder": str(Path(args.questions).resolve()),
             "limit": args.limit, "window_days": window, "n_articles": len(data.articles)}
-    if half is not None:
-        spec["half"] = half  # only when set: a store cached before halves keeps its key
+    if half is not None and window is not None:
+        # only when it narrows the articles: a store cached before halves keeps its key,
+        # and both halves share the whole-folder store
+        spec["half"] = half
     home, tmp = store_home(getattr(args, "store_cache", None), {**spec, **_model_spec()})
     desk = _fresh_desk(home, args)
     path = data.write_articles(home / "realtimeqa-articles.jsonl")
@@ -98,7 +100,7 @@ def _realtimeqa_desk(args: argparse.Namespace, meta: dict[str, Any]) -> _Setup:
           + (f" (published within {window} days before a question)" if window is not None
              else ""), file=sys.stderr)
     _ingest(desk, [path])
-    meta.update(spec)
+    meta.update(spec, half=half)
     return desk, data.cases, tmp
 
 
@@ -151,6 +153,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print("error: --half splits the realtimeqa questions: use it with --format realtimeqa",
               file=sys.stderr)
         return EXIT_USAGE
+    as_of = not getattr(args, "no_as_of", False)
+    if not as_of and today is None:
+        print("error: --no-as-of asks every question without its date, so relative dates "
+              "(\"this week\") are read against today: fix that day with --today YYYY-MM-DD "
+              "so that the run can be repeated", file=sys.stderr)
+        return EXIT_USAGE
     tmp: tempfile.TemporaryDirectory[str] | None = None
     try:
         if args.format == "realtimeqa":
@@ -161,7 +169,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             raise QuestionSetError("the store is empty: pass --corpus PATH (articles to ingest "
                                    "into a fresh store) or ingest articles first")
         with tqdm_progress("question", desc="eval") as update:
-            report = evaluate(desk, cases, k=k, progress=update, meta=meta, today=today)
+            report = evaluate(desk, cases, k=k, progress=update, meta=meta, today=today,
+                              as_of=as_of)
         return 1 if _write_outputs(report, args) else 0
     finally:
         if tmp is not None:
@@ -184,6 +193,9 @@ def add_command(sub: Any) -> None:
     s.add_argument("--today", type=day_arg, default=None, metavar="YYYY-MM-DD",
                    help="read relative dates in questions without an as-of date (\"this "
                         "week\", \"yesterday\") against this day (default: the real today)")
+    s.add_argument("--no-as-of", action="store_true",
+                   help="ask every question with no date (no until), as a user would; the "
+                        "questions' dates are ignored; needs --today")
     s.add_argument("--store-cache", metavar="DIR",
                    help="keep the eval store under DIR and reuse it (no re-embedding)")
     s.add_argument("--json", dest="json_out", metavar="OUT", help="write the report as JSON")

@@ -32,18 +32,20 @@ def _parsed(cases: Sequence[EvalCase | Mapping[str, Any]]) -> list[EvalCase]:
 
 
 def _ask_case(desk: Any, case: EvalCase, k: int, matcher: SourceMatcher,
-              today: date | None = None) -> Iterator[CaseResult]:
-    """Ask each turn of ``case`` and yield its scored result."""
+              today: date | None = None, as_of: bool = True) -> Iterator[CaseResult]:
+    """Ask each turn of ``case`` (as of its date unless ``as_of`` is false) and yield its
+    scored result."""
     conv = desk.chat() if case.conversation else None
     extra = {"today": today} if today is not None else {}
     for i, turn in enumerate(case.turns):
         t0 = time.perf_counter()
         error = ""
+        until = turn.as_of if as_of else None
         try:
             if conv is not None:
-                answer = conv.ask(turn.question, k=k, until=turn.as_of, **extra)
+                answer = conv.ask(turn.question, k=k, until=until, **extra)
             else:
-                answer = desk.ask(turn.question, k=k, until=turn.as_of, **extra)
+                answer = desk.ask(turn.question, k=k, until=until, **extra)
         except StoreUnavailable:
             raise
         except NewsdeskError as e:
@@ -56,15 +58,16 @@ def _ask_case(desk: Any, case: EvalCase, k: int, matcher: SourceMatcher,
 
 def evaluate(desk: Any, cases: Sequence[EvalCase | Mapping[str, Any]], *, k: int = 5,
              progress: Progress | None = None, meta: Mapping[str, Any] | None = None,
-             today: date | None = None) -> EvalReport:
+             today: date | None = None, as_of: bool = True) -> EvalReport:
     """Ask every question of ``cases`` on ``desk`` and score the answers.
 
     Single questions go through ``desk.ask``; conversation turns through one
     ``desk.chat()`` per case, so follow-ups see the earlier turns. ``as_of`` is passed as
     ``until``; ``today`` (when given) as ``today``, the day relative dates in a question
     without ``as_of`` are read against, so that a run does not depend on the day it is made
-    on. A question that raises a :class:`NewsdeskError` is recorded as a failure
-    (an unreachable store stops the run).
+    on. With ``as_of=False`` every question is asked with no date at all (no ``until``), as a
+    user asks: the questions' dates are not used. A question that raises a
+    :class:`NewsdeskError` is recorded as a failure (an unreachable store stops the run).
 
     Args:
         desk: A :class:`qa.NewsDesk` holding the articles.
@@ -75,6 +78,7 @@ def evaluate(desk: Any, cases: Sequence[EvalCase | Mapping[str, Any]], *, k: int
         progress: Called as ``progress(done, total, question)`` after each question.
         meta: Extra facts recorded in :attr:`EvalReport.meta`.
         today: The reference day for relative dates (default: the real today).
+        as_of: Pass each question's ``as_of`` as ``until`` (``False``: ask with no date).
     """
     parsed = _parsed(cases)
     matcher = SourceMatcher.from_desk(desk)
@@ -82,13 +86,15 @@ def evaluate(desk: Any, cases: Sequence[EvalCase | Mapping[str, Any]], *, k: int
     results: list[CaseResult] = []
     t_start = time.perf_counter()
     for case in parsed:
-        for result in _ask_case(desk, case, k, matcher, today):
+        for result in _ask_case(desk, case, k, matcher, today, as_of):
             results.append(result)
             if progress:
                 progress(len(results), total, result.question)
     info = {"seconds": round(time.perf_counter() - t_start, 2), **(meta or {})}
     if today is not None:
         info.setdefault("today", today.isoformat())
+    if not as_of:
+        info.setdefault("as_of", False)
     with contextlib.suppress(Exception):
         info.setdefault("llm", desk.settings.llm)
         info.setdefault("answerer", type(desk.answerer).__name__)

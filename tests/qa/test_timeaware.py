@@ -144,15 +144,34 @@ def test_calendar_dates_are_soft_filters() -> None:
 
 
 @pytest.mark.parametrize("question", [
-    "What happened last week?",
-    "What did Lavrov say yesterday?",
-    "What happened in the past 3 days?",
     "Show me the news from September 2019",
     "Which articles were published in 2019?",
 ])
-def test_publication_periods_stay_hard_filters(question: str) -> None:
+def test_absolute_publication_periods_stay_hard_filters(question: str) -> None:
     s = time_scope(question, until=AS_OF)
     assert s.since is not None and s.relaxed is None
+
+
+@pytest.mark.parametrize("question", [
+    "What happened last week?",
+    "What did Lavrov say yesterday?",
+    "What happened in the past 3 days?",
+    "Who won the final this week?",
+])
+def test_relative_periods_fall_back_to_the_newest_articles(question: str) -> None:
+    """The period is searched first; when nothing in it answers, all dates up to the as-of
+    date, newest first (never an abstention only because the period is empty)."""
+    s = time_scope(question, until=AS_OF)
+    assert s.since is not None and s.until == AS_OF and not s.empty
+    r = s.relaxed
+    assert r is not None and r.relaxed is None
+    assert (r.since, r.until) == (None, AS_OF) and r.recency > 0
+    assert r.empty.endswith(f"..{AS_OF.isoformat()})")
+    assert "newest first" in r.notes[0]
+
+
+def test_recent_years_ask_for_no_recency_boost() -> None:
+    assert time_scope("Who has sued him in recent years?").recency == 0
 
 
 def test_today_anchors_relative_dates_on_the_desk(seed_desk: NewsDesk) -> None:
@@ -164,7 +183,8 @@ def test_today_anchors_relative_dates_on_the_desk(seed_desk: NewsDesk) -> None:
                for p in week_of_talks.passages)
     later = seed_desk.ask("What happened this week?", today=date(2020, 1, 15))
     assert any("2020-01-09..2020-01-15" in w for w in later.warnings)
-    assert not later.passages  # nothing was published that week
+    # nothing was published that week: searched all dates, newest first
+    assert later.passages and any("newest first" in w for w in later.warnings)
     # an explicit until wins over today
     as_of = seed_desk.ask("What happened this week?", until="2019-09-11", today="2020-01-15")
     assert any("2019-09-05..2019-09-11" in w for w in as_of.warnings)

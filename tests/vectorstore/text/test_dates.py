@@ -128,6 +128,8 @@ def test_format_period(first: date, last: date, text: str) -> None:
 
 @pytest.mark.parametrize(("question", "since", "until", "phrase", "calendar"), [
     ("What happened in the past 3 days?", date(2019, 9, 8), REF, "in the past 3 days", False),
+    ("What did it earn in the last three months of 2004?", date(2004, 1, 1),
+     date(2004, 12, 31), "2004", True),
     ("News from between 2017 and 2018?", date(2017, 1, 1), date(2018, 12, 31),
      "2017 and 2018", True),
     ("What happened after 2018?", date(2019, 1, 1), None, "after 2018", True),
@@ -190,3 +192,26 @@ def test_parse_date_formats(value: object, expected: date) -> None:
 @pytest.mark.parametrize("value", [None, True, "", "  ", "not a date", "2019-02-30", [2019], 1e20])
 def test_parse_date_gives_none_for_what_it_cannot_read(value: object) -> None:
     assert parse_date(value) is None
+
+
+@pytest.mark.parametrize(("question", "relative"), [
+    ("What happened this week?", True), ("What did Putin say yesterday?", True),
+    ("What happened in the past 3 days?", True), ("Who won on Monday?", True),
+    ("What happened in March?", True),
+    ("Which region did Russia take over in 2014?", False),
+    ("Who met on 9 September 2019?", False), ("Who won?", False),
+])
+def test_question_period_says_whether_it_moves_with_the_reference(question: str,
+                                                                  relative: bool) -> None:
+    assert question_period(question, REF).relative is relative
+
+
+@pytest.mark.parametrize(("ref", "since"), [
+    (date(2022, 6, 6), date(2022, 5, 31)),   # a Monday: the week starts on the reference day
+    (date(2022, 6, 1), date(2022, 5, 26)),   # the first of a month
+])
+def test_this_week_on_the_first_day_of_a_week_is_no_future(ref: date, since: date) -> None:
+    p = question_period("Who won the final this week?", ref)
+    assert (p.since, p.until, p.relative) == (since, ref, True)
+    assert question_period("Who won this month?", date(2022, 6, 1)).until == date(2022, 6, 1)
+    assert question_period("What is planned later this year?", ref).phrase == ""

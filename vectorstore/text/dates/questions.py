@@ -20,7 +20,8 @@ __all__ = ["QuestionPeriod", "question_period"]
 _RANGE = re.compile(r"\b(?P<kw>since|after|from|before|until|till|by|prior\s+to|between)\s*$",
                     re.IGNORECASE)
 _LOOKBACK = re.compile(r"\b(?:in\s+)?the\s+(?:past|last)\s+(?P<n>\d+|two|three|four|five|six|seven|"
-                       r"eight|nine|ten|few)\s+(?P<u>days?|weeks?|months?|years?)\b",
+                       r"eight|nine|ten|few)\s+(?P<u>days?|weeks?|months?|years?)\b"
+                       r"(?!\s+of\b)",  # "the last three months of 2004" is no look-back
                        re.IGNORECASE)
 # the number words _LOOKBACK matches
 _NUM = {**number_values(2, 10), "few": 3}
@@ -38,12 +39,15 @@ class QuestionPeriod:
         phrase: The words that say so (``""`` when the question names no period).
         calendar: True when the phrase is a calendar date or year ("in 2014"), which may
             date the event rather than the article.
+        relative: True when the period was read against the reference day ("this week",
+            "yesterday", "in the past 3 days", "in March"): it moves with that day.
     """
 
     since: date | None = None
     until: date | None = None
     phrase: str = ""
     calendar: bool = False
+    relative: bool = False
 
 
 def question_period(question: str, ref: date) -> QuestionPeriod:
@@ -53,9 +57,10 @@ def question_period(question: str, ref: date) -> QuestionPeriod:
         n = int(m.group("n")) if m.group("n").isdigit() else _NUM[m.group("n").lower()]
         unit = m.group("u").lower().rstrip("s")
         days = {"day": 1, "week": 7, "month": 31, "year": 366}[unit] * n
-        return QuestionPeriod(ref - timedelta(days=days), ref, m.group(0).strip(), False)
+        return QuestionPeriod(ref - timedelta(days=days), ref, m.group(0).strip(), False, True)
     since, until, what, d = _from_mentions(question, ref)
-    return QuestionPeriod(since, until, what, d is not None and not d.relative)
+    return QuestionPeriod(since, until, what, d is not None and not d.relative,
+                          d is not None and d.relative)
 
 
 _Read = tuple[date | None, date | None, str, DateMention | None]
@@ -90,8 +95,9 @@ def _one_mention(question: str, d: DateMention, ref: date) -> _Read:
         return None, d.first - timedelta(days=1), phrase.strip(), d
     if kw in {"until", "till", "by"}:
         return None, d.last, phrase.strip(), d
-    if d.relative and d.last > ref and d.first >= ref:
-        # "next week", "tomorrow", "later this year": the future, where nothing is published yet
+    if d.relative and d.last > ref and (d.first > ref or d.text.lower().startswith("later")):
+        # "next week", "tomorrow", "later this year": the future, where nothing is published
+        # yet ("this week" on a Monday starts on the reference day, and is no future)
         return None, None, "", None
     if d.relative and _ROLLING.search(d.text):
         # relative periods reach up to the reference date; "this week" means the past 7 days
