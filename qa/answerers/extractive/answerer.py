@@ -20,6 +20,7 @@ from datetime import date
 
 from qa.answerers.extractive.compose import abstain_text, compose
 from qa.answerers.extractive.context import Context, Sent
+from qa.answerers.extractive.ner_types import retype, warm_model
 from qa.answerers.extractive.rerank import Embed, Similarity
 from qa.answerers.extractive.scoring import evidence, relative_dates, score_sentences
 from qa.answerers.extractive.weights import DEFAULT_WEIGHTS, Weights
@@ -50,6 +51,7 @@ class ExtractiveAnswerer:
         self._similarity = Similarity(embed, self.weights)
         _ = analyse_question("Who met whom?")  # load the stemmer and compile patterns now
         _ = find_dates("on Monday"), find_numbers("1 person"), find_entities("Mr. Smith")
+        warm_model()  # the entity model, loaded once per process
 
     @property
     def embed(self) -> Embed | None:
@@ -84,6 +86,7 @@ class ExtractiveAnswerer:
         if info.relative:
             relative_dates(info, ctx, sents, w)
         self._similarity.rerank(info.text, sents)
+        retype(info, ctx, sents, w)  # the NER model checks the type on the best few
         best = self._best(info, sents)
         self._similarity.ensure(info.text, best)
         answer, cites, typed_ok = compose(info, ctx, sents, best, w)

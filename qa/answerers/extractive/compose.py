@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from qa.answerers import ABSTAIN
 from qa.answerers.extractive.context import Context, Sent
 from qa.answerers.extractive.cues import PRONOUN_START, continues, same_content
+from qa.answerers.extractive.ner_types import model_phrase
 from qa.answerers.extractive.phrases import (
     date_phrase,
     number_phrase,
@@ -65,6 +66,8 @@ def _typed_answer(info: QuestionInfo, ctx: Context, best: Sent) -> Composed | No
         if found is not None:
             text, pi, span = found
             return f"{text} [1]", [Citation(1, passages[pi], span)], True
+    if info.kind in {PERSON, PLACE, NUMBER}:
+        phrase = model_phrase(info, best, ctx, phrase)  # the NER model checks the rules' phrase
     if phrase:
         return f"{phrase} [1]", [Citation(1, p, (best.start, best.end))], True
     return None
