@@ -1,4 +1,4 @@
-# Sourced by the benchmark scripts (eval_realtimeqa.sh, quality_gate.sh): the repository root
+# Sourced by the benchmark scripts (eval_full_store.sh, quality_gate.sh): the repository root
 # (made the working folder), the interpreter, the offline settings, and where realtimeqa-dev is.
 #
 # Sets ROOT, PY, SHARED and RTQA (empty when the shared data is absent).

@@ -28,7 +28,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from qa.desk import NewsDesk
-from qa.eval.realtimeqa import load_realtimeqa
+from qa.eval.quizset import load_realtimeqa
 from qa.eval.sources import SourceMatcher
 from qa.rerank import FEATURES, POOL, features
 from qa.retrieval import Candidate, _diverse_top

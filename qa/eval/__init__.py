@@ -24,7 +24,7 @@ from qa.eval.metrics import (
     place_forms,
     token_f1,
 )
-from qa.eval.realtimeqa import HALVES, RealtimeQA, half_of, load_realtimeqa
+from qa.eval.quizset import HALVES, RealtimeQA, half_of, load_realtimeqa
 from qa.eval.report import render_html, write_html
 from qa.eval.results import EvalReport, compute_metrics
 from qa.eval.runner import Progress, evaluate

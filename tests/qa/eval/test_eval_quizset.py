@@ -1,4 +1,4 @@
-"""Tests for qa.eval.realtimeqa: the realtimeqa-dev reader (a fake folder, and the shared data)."""
+"""Tests for qa.eval.quizset: the realtimeqa-dev reader (a fake folder, and the shared data)."""
 
 from __future__ import annotations
 

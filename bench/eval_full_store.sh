@@ -3,7 +3,7 @@
 # about 27.5k chunks: ~20 min of embedding on 2 cores the first time). The store is cached,
 # so later runs re-use it and take a few minutes. Prints the command, the metrics and the time.
 #
-# Usage: bash bench/eval_realtimeqa.sh [extra eval options, e.g. --window-days 7 --limit 30]
+# Usage: bash bench/eval_full_store.sh [extra eval options, e.g. --window-days 7 --limit 30]
 #
 # Environment:
 #   NEWSDESK_SHARED     folder holding data/realtimeqa-dev (default: ../shared from the repo root)
