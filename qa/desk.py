@@ -52,6 +52,7 @@ class NewsDesk:
         self._answerer = answerer
         self._rewriter = rewriter
         self._searcher = searcher
+        self._last_query: tuple[Embedder, str, Any] | None = None
         self._llm = llm
         self._lexical_loaded = False
 
@@ -161,8 +162,18 @@ class NewsDesk:
         return self._searcher
 
     def _embed_query(self, text: str) -> Any:
-        """The desk's current embedder on a query (``desk.embedder`` may be replaced)."""
-        return self.embedder.embed_query(text)
+        """The desk's current embedder on a query (``desk.embedder`` may be replaced).
+
+        The last query's vector is kept: a question whose period falls back to all dates
+        searches twice with the same text, and is embedded once.
+        """
+        emb = self.embedder
+        last = self._last_query
+        if last is not None and last[0] is emb and last[1] == text:
+            return last[2]
+        vec = emb.embed_query(text)
+        self._last_query = (emb, text, vec)  # one tuple: replaced whole, safe across threads
+        return vec
 
     def search(self) -> Searcher:
         """The search over this desk's store, BM25 brought up to date first."""

@@ -90,7 +90,7 @@ class HybridSearch:
             head = self.rerank(query, cands[:max(self.pool, k)], f)
             cands = head + cands[max(self.pool, k):]
             if timings is not None:
-                timings["rerank"] = (time.perf_counter() - t) * 1000
+                timings["rerank"] = timings.get("rerank", 0.0) + (time.perf_counter() - t) * 1000
         return _diverse_top(cands, k, self.per_article)
 
     def candidates(self, query: str, n: int, filters: Filters, recency: float = 0.0,
@@ -116,11 +116,11 @@ class HybridSearch:
         ranked = [c for c in sorted(fused, key=lambda c: fused[c], reverse=True) if c in by_id]
         out = [Candidate(by_id[c], fused[c], i) for i, c in enumerate(ranked)]
         t4 = time.perf_counter()
-        if timings is not None:
-            timings["embed_query"] = (t1 - t0) * 1000
-            timings["dense"] = (t2 - t1) * 1000
-            timings["bm25"] = bm25_ms[0]  # in parallel with embed_query + dense
-            timings["fuse"] = (t4 - t3) * 1000
+        if timings is not None:  # summed: a question may search more than once
+            for key, ms in (("embed_query", (t1 - t0) * 1000), ("dense", (t2 - t1) * 1000),
+                            ("bm25", bm25_ms[0]),  # in parallel with embed_query + dense
+                            ("fuse", (t4 - t3) * 1000)):
+                timings[key] = timings.get(key, 0.0) + ms
         return out
 
     def _lexical(self, query: str, n: int, f: Filters, ms: list[float]) -> list[tuple[str, float]]:

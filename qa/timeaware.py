@@ -136,13 +136,13 @@ def off_topic(period: Scope, outside: Sequence[Passage]) -> bool:
 
 
 def newest_note(scope: Scope, passages: Sequence[Passage]) -> tuple[str, ...]:
-    """The note that dates an answer found after an empty relative period: "The newest
-    articles on this, from 11 November 2022, say …", dated by the newest of ``passages``
+    """The note that dates an answer found after an empty relative period: "Answered from the
+    newest articles on this, from 11 November 2022.", dated by the newest of ``passages``
     (those cited). Empty for any other scope, or when no passage is dated."""
     days = [p.published for p in passages if p.published is not None]
     if not scope.empty or not days:
         return ()
-    return (f"The newest articles on this, from {format_day(max(days))}, say …",)
+    return (f"Answered from the newest articles on this, from {format_day(max(days))}.",)
 
 
 def _range(s: date | None, u: date | None) -> str:

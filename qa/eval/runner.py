@@ -18,8 +18,6 @@ from vectorstore.ingest import Progress
 
 __all__ = ["Progress", "evaluate"]
 
-"""Called as ``progress(done, total, label)``."""
-
 
 def _parsed(cases: Sequence[EvalCase | Mapping[str, Any]]) -> list[EvalCase]:
     parsed = [c for c in cases if isinstance(c, EvalCase)]

