@@ -64,7 +64,8 @@ class QuestionInfo:
         proper: Stems of the names (capitalised words) in the question.
         unit: For ``NUMBER``: the stem of the counted noun ("how many *people*").
         words: Lower-cased words of the question, to keep question words out of answers.
-        shape: For ``NUMBER``: ``"money"`` or ``"percent"`` when the question asks for one.
+        shape: For ``NUMBER``: ``"money"``, ``"percent"``, ``"age"`` ("how old") or ``"count"``
+            (another "how many") when the question asks for one.
         locative: For ``PLACE``: a "where" question (prefer "in/at X" over a subject).
         sub: A finer type: ``PLACE`` ``"city"``/``"country"``/``"region"``; ``DATE``
             ``"day"``/``"year"``; ``NUMBER`` ``"person"``/``"place"`` (countable names) or
@@ -298,9 +299,12 @@ def _weigh(q: str, preamble: str, ask: str, type_noun: str,
 
 
 def _shape(kind: str, low: str) -> str:
-    """For a number question: ``"percent"`` or ``"money"`` when it asks for one."""
+    """For a number question: ``"percent"`` or ``"money"`` when it asks for one, ``"age"``
+    for "how old", ``"count"`` for another "how many" (neither a percentage nor money)."""
     if kind != NUMBER:
         return ""
+    if re.search(r"\bhow old\b", low):
+        return "age"
     if re.search(r"\b(percent|percentage|per cent|share|proportion)\b", low):
         return "percent"
     if re.search(r"\bhow much\b(?!\s+(?:weight|water|rain|snow|time|land|space|"
@@ -308,6 +312,8 @@ def _shape(kind: str, low: str) -> str:
             re.search(r"\b(cost|price|paid|pay|spend|spent|worth|budget|fund|funding|"
                       r"dollars|money|fine|salary|sum|amount)\b", low):
         return "money"
+    if re.search(r"\bhow many\b", low):
+        return "count"
     return ""
 
 

@@ -309,13 +309,39 @@ def _elapsed(sentence: str, info: QuestionInfo, ref: date | None) -> str | None:
     return f"{n} {info.sub}{'s' if n != 1 else ''} ({what})"
 
 
+_PERCENT = re.compile(r"%|percent|per cent")
+_MONEY = re.compile(r"[$€£¥]|dollar|euro|pound|yuan|rupee")
+# an age: "aged 60", "at the age of 84", "60-year-old", "60 years old", "Mr Davies, 60," or
+# "Smith (45)"
+_AGE_WORDS_BEFORE = re.compile(r"\bage[ds]?(?:\s+of)?\s*$", re.IGNORECASE)
+_AGE_WORDS_AFTER = re.compile(r"^(?:-year-old\b|\s+years?\s+old\b)")
+_AGE_APPOSITION = re.compile(r"(?:[A-Z][\w'’-]+,\s*$|\(\s*$)")
+
+
 def _shape_ok(phrase: str, info: QuestionInfo) -> bool:
-    """The number has the asked shape (a percentage, an amount of money), if one is asked."""
+    """The number has the asked shape (a percentage, an amount of money), if one is asked;
+    a count is neither."""
     if info.shape == "percent":
-        return bool(re.search(r"%|percent|per cent", phrase))
+        return bool(_PERCENT.search(phrase))
     if info.shape == "money":
-        return bool(re.search(r"[$€£¥]|dollar|euro|pound|yuan|rupee", phrase))
+        return bool(_MONEY.search(phrase))
+    if info.shape == "count":
+        return not (_PERCENT.search(phrase) or _MONEY.search(phrase))
     return True
+
+
+def is_age(sentence: str, start: int, end: int) -> bool:
+    """The number at ``sentence[start:end]`` is someone's age, as news writes it."""
+    digits = re.match(r"\d{1,3}", sentence[start:end])
+    if not digits:
+        return False
+    before, after = sentence[:start], sentence[start + digits.end():]
+    if _AGE_WORDS_BEFORE.search(before) or _AGE_WORDS_AFTER.match(after):
+        return True
+    m = _AGE_APPOSITION.search(before)
+    if m is None:
+        return False
+    return after.lstrip().startswith(")" if m.group().strip() == "(" else ",")
 
 
 def _number_in_question(phrase: str, info: QuestionInfo) -> bool:
@@ -349,7 +375,8 @@ def _of_unit(sentence: str, info: QuestionInfo, ref: date | None,
 def number_phrase(sentence: str, info: QuestionInfo, ref: date | None = None) -> str | None:
     """The number phrase ("13,000 troops", "$2 billion", "Four: A, B, C and D") or ``None``."""
     nums = [n for n in find_numbers(sentence) if not _number_in_question(n[2], info)
-            and _shape_ok(n[2], info)]
+            and _shape_ok(n[2], info)
+            and (info.shape != "age" or is_age(sentence, n[0], n[1]))]
     if info.unit:
         found = _of_unit(sentence, info, ref, nums)
         if found is None or isinstance(found, str):

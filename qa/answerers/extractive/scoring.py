@@ -287,8 +287,14 @@ def _base_evidence(info: QuestionInfo, ctx: Context, best: Sent, pcov: list[floa
 def evidence(info: QuestionInfo, ctx: Context, best: Sent, pcov: list[float],
              typed_ok: bool, w: Weights) -> float:
     """The evidence score behind answering with ``best`` (abstain under ``w.threshold``)."""
-    ev = _base_evidence(info, ctx, best, pcov, typed_ok, w)
     plain = info.key | {t for t in info.terms if any(ch.isdigit() for ch in t)}
+    unbound = info.kind in {NUMBER, DATE} and bool(info.key) and \
+        not (plain & (best.stems | best.ctx)) and (best.sim or 0.0) < w.off_topic_similarity
+    if unbound:
+        typed_ok = False  # a number or day, but none of the question's own words around it
+    ev = _base_evidence(info, ctx, best, pcov, typed_ok, w)
+    if info.kind in {NUMBER, DATE} and not typed_ok:
+        ev *= w.number_untyped  # a number or day question answered with no number or day
     if len(info.key) >= 2 and not (plain & (best.stems | best.ctx)) and \
             (best.sim or 0.0) < w.off_topic_similarity and best.fit < 1.0:
         # none of the question's own words: the sentence is about something else (a person
@@ -303,7 +309,7 @@ def evidence(info: QuestionInfo, ctx: Context, best: Sent, pcov: list[float],
         ev *= w.unquoted_role  # "what did the German chancellor say": nobody such is quoted
     if info.years and not _dated_as_asked(best, ctx.passages[best.p], info.years):
         ev *= w.other_year  # "the talks in 2016": this sentence is about another year
-    if info.kind in TYPED and not typed_ok and _strict(info):
+    if info.kind in TYPED - {NUMBER, DATE} and not typed_ok and _strict(info):
         ev *= w.strict_untyped  # "how many hours", "which city", "exactly which day": none
     if info.kind == PERSON and info.identity and (info.countries or info.roles) and \
             not typed_ok:

@@ -1,0 +1,85 @@
+"""Number and day questions get a number or day of the asked shape, bound to the question's
+words, or an abstention: an age for "how old", a count (not a percentage or money) for "how
+many", a day near the asked event for "when"."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from qa.answerers.extractive import ExtractiveAnswerer
+from qa.answerers.extractive.phrases import is_age
+from qa.text.analysis import analyse_question
+from vectorstore.text.sentences import split_sentences
+from vectorstore.types import Passage
+
+
+def _passage(text: str, article_id: str = "file:a.txt", score: float = 0.6) -> Passage:
+    return Passage(text=text, article_id=article_id, published=date(2005, 2, 1), score=score,
+                   end=len(text), sentences=tuple(split_sentences(text)), chunk_id=article_id)
+
+
+@pytest.fixture(scope="module")
+def answerer() -> ExtractiveAnswerer:
+    return ExtractiveAnswerer()
+
+
+@pytest.mark.parametrize(("sentence", "number", "expected"), [
+    ("Novelist Arthur Hailey, who has died at the age of 84, was known for his books.", "84", True),
+    ("Mr Davies, 60, said the mugging occurred near the school.", "60", True),
+    ("The 84-year-old writer lived in the Bahamas.", "84", True),
+    ("Patricia Hewitt (56) said the plan was sound.", "56", True),
+    ("Aged 33, she won the title again.", "33", True),
+    ("He is 50 years old.", "50", True),
+    ("Dibaba won the women's 5,000m at the Boston Indoor Games.", "5", False),
+    ("In 1986, 30 million tuned in to see Den.", "30", False),
+    ("Smith (45 votes) came second.", "45", False),
+    ("Hewitt has lifted the title four times in six years.", "six", False),
+])
+def test_an_age_is_read_as_news_writes_it(sentence: str, number: str, expected: bool) -> None:
+    i = sentence.index(number)
+    assert is_age(sentence, i, i + len(number)) is expected
+
+
+@pytest.mark.parametrize(("question", "shape"), [
+    ("How old is Leslie Grantham?", "age"),
+    ("How many employees does Google have?", "count"),
+    ("How many dollars did the plan cost?", "money"),
+    ("How much did the network cost?", "money"),
+    ("What percentage of voters backed him?", "percent"),
+    ("How long will Robben be out?", ""),
+])
+def test_the_question_names_the_shape_of_its_number(question: str, shape: str) -> None:
+    assert analyse_question(question).shape == shape
+
+
+def test_how_old_takes_an_age_and_abstains_without_one(answerer: ExtractiveAnswerer) -> None:
+    q = "How old is Patricia Hewitt?"
+    none = answerer.run(q, [_passage("Patricia Hewitt has lifted the Sydney title four times "
+                                     "in the last six years, a record for the event.")])
+    assert none.abstained, none.text
+    one = answerer.run(q, [_passage("Patricia Hewitt, 56, said the health service would "
+                                    "meet its waiting-time targets this year.")])
+    assert not one.abstained and "56" in one.text, one.text
+
+
+def test_how_many_is_not_answered_with_a_percentage(answerer: ExtractiveAnswerer) -> None:
+    q = "How many employees does Google have?"
+    pct = answerer.run(q, [_passage("Shares in Google have fallen 6.7% after employees and "
+                                    "early investors in the web search firm sold shares.")])
+    assert pct.abstained, pct.text
+    count = answerer.run(q, [_passage("Shares in Google have fallen 6.7% this week. The web "
+                                      "search firm now has 3,021 employees, up from 1,628.")])
+    assert not count.abstained and "3,021" in count.text, count.text
+
+
+def test_a_day_with_none_of_the_asked_event_around_it_is_no_answer(
+        answerer: ExtractiveAnswerer) -> None:
+    q = "When was Time Warner founded?"
+    other = answerer.run(q, [_passage("Time Warner said on Friday that it now owns 8% of "
+                                      "search-engine Google, whose shares rose again.")])
+    assert other.abstained, other.text
+    asked = answerer.run(q, [_passage("Time Warner was founded in 1990, when Time Inc merged "
+                                      "with Warner Communications.")])
+    assert not asked.abstained and "1990" in asked.text, asked.text
