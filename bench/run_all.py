@@ -30,14 +30,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmarks named by ``--only`` (default: all)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", default="ingest,backends,chunks,latency,update",
-                    help="comma-separated subset of ingest, backends, chunks, latency, update (the "
-                         "report adds the others' latest results from bench/out/)")
+    ap.add_argument("--only", default="ingest,backends,chunks,latency,update,latency_real",
+                    help="comma-separated subset of ingest, backends, chunks, latency, update, "
+                         "latency_real (the report adds the others' latest results from bench/out/)")
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     ap.add_argument("--sizes", default="", help="latency store sizes (default 1000,10000,100000,1000000)")
     ap.add_argument("--readme", action="store_true", help="write the tables into bench/README.md")
     a = ap.parse_args(argv)
-    from bench import ingest, latency, quality, update
+    from bench import ingest, latency, latency_real, quality, update
 
     q = a.quick
     sizes = [int(x) for x in a.sizes.split(",") if x] or \
@@ -49,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "latency": lambda: latency.run(sizes, 50 if q else 200,
                                        bm25_sizes=() if q else (1_000_000,)),
         "update": lambda: update.run([10_000] if q else [10_000, 100_000]),
+        "latency_real": lambda: latency_real.run(20 if q else None),
     }
     m = machine()
     sections: list[str] = [f"Machine: {machine_line(m)}. Run: `python -m bench.run_all"
