@@ -34,6 +34,7 @@ import string
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 from qa.eval.quantities import gold_quantity, holds_quantity
 from qa.text.places import DEMONYMS
@@ -96,15 +97,15 @@ def contains_answer(text: str, aliases: Iterable[str]) -> bool:
     return False
 
 
-def _places() -> dict[str, tuple[str, ...]]:
-    """Place → the demonyms naming it (``"europe"`` → ``("european",)``)."""
+@cache
+def _demonyms_of() -> dict[str, tuple[str, ...]]:
+    """Place → the demonyms naming it (``"europe"`` → ``("european",)``), on first use."""
     out: dict[str, tuple[str, ...]] = {}
     for demonym, place in DEMONYMS.items():
         out[place] = (*out.get(place, ()), demonym)
     return out
 
 
-_DEMONYMS_OF = _places()
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 
 
@@ -121,9 +122,9 @@ def place_forms(alias: str) -> tuple[str, ...]:
     if not words:
         return (a,)
     head, last = " ".join(words[:-1]), words[-1]
-    forms = [a, *_DEMONYMS_OF.get(a, ()), *((DEMONYMS[a],) if a in DEMONYMS else ())]
+    forms = [a, *_demonyms_of().get(a, ()), *((DEMONYMS[a],) if a in DEMONYMS else ())]
     if head:
-        tails = [*_DEMONYMS_OF.get(last, ()), *((DEMONYMS[last],) if last in DEMONYMS else ())]
+        tails = [*_demonyms_of().get(last, ()), *((DEMONYMS[last],) if last in DEMONYMS else ())]
         forms += [f"{head} {t}" for t in tails]
     return tuple(dict.fromkeys(forms))
 

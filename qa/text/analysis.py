@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from qa.text import wordlists
 from qa.text.names import COMMON, Entity, find_entities
-from qa.text.places import country_key
+from qa.text.places import country_aliases, country_key
 from qa.text.roles import PORTFOLIOS, ROLE_NOUNS
 from qa.text.stems import BRITISH, Q_STOP, WORD, stem
 from vectorstore.text.dates import find_dates
@@ -30,7 +30,7 @@ PLACE_NOUNS = wordlists.words("place_nouns")
 DATE_NOUNS = wordlists.words("date_nouns")
 #: Things usually named with a proper name: "which *agency*" asks for one.
 ENTITY_NOUNS = wordlists.words("entity_nouns")
-#: Words that name the same country or union ("us", "america", "american").
+#: Words that name the same union ("eu", "europe"); countries: places.country_aliases.
 ALIASES = [frozenset(line.split()) for line in wordlists.phrases("country_alias_groups")]
 
 _ROLE_ASK = re.compile(r"\bwhat\s+(?:post|position|role|job|title|office|portfolio)\s+"
@@ -420,4 +420,4 @@ def aliases(lowered: list[str]) -> frozenset[str]:
     for group in ALIASES:
         if any(w in group for w in lowered if w not in {"united", "states", "union", "kingdom"}):
             out |= group
-    return frozenset(out)
+    return frozenset(out) | country_aliases(lowered)

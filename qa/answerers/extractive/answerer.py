@@ -27,6 +27,7 @@ from qa.answerers.extractive.weights import DEFAULT_WEIGHTS, Weights
 from qa.text.analysis import ENTITY, TYPED, QuestionInfo, analyse_question
 from qa.text.names import find_entities
 from qa.text.numbers import find_numbers
+from qa.text.places import country_key
 from qa.types import Draft
 from vectorstore.text.dates import find_dates
 from vectorstore.types import Passage
@@ -51,6 +52,7 @@ class ExtractiveAnswerer:
         self._similarity = Similarity(embed, self.weights)
         _ = analyse_question("Who met whom?")  # load the stemmer and compile patterns now
         _ = find_dates("on Monday"), find_numbers("1 person"), find_entities("Mr. Smith")
+        _ = country_key("French")  # read the country names (countryinfo) now, not on a question
         warm_model()  # the entity model, loaded once per process
 
     @property

@@ -15,9 +15,9 @@ def test_words_are_a_frozenset_of_the_file_words() -> None:
 
 
 def test_phrases_keep_spaces_and_order() -> None:
-    places = phrases("multiword_places")
-    assert places[:2] == ("united states", "united kingdom")
-    assert "papua new guinea" in places
+    places = phrases("regions_multiword")
+    assert places[:2] == ("middle east", "latin america")
+    assert "south china sea" in places
 
 
 def test_mapping_reads_json_and_returns_a_copy() -> None:
