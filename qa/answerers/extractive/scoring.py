@@ -288,8 +288,9 @@ def evidence(info: QuestionInfo, ctx: Context, best: Sent, pcov: list[float],
              typed_ok: bool, w: Weights) -> float:
     """The evidence score behind answering with ``best`` (abstain under ``w.threshold``)."""
     plain = info.key | {t for t in info.terms if any(ch.isdigit() for ch in t)}
+    own = plain - {info.unit} or plain  # "how many people work for X": "people" binds nothing
     unbound = info.kind in {NUMBER, DATE} and bool(info.key) and \
-        not (plain & (best.stems | best.ctx)) and (best.sim or 0.0) < w.off_topic_similarity
+        not (own & (best.stems | best.ctx)) and (best.sim or 0.0) < w.off_topic_similarity
     if unbound:
         typed_ok = False  # a number or day, but none of the question's own words around it
     ev = _base_evidence(info, ctx, best, pcov, typed_ok, w)

@@ -83,3 +83,13 @@ def test_a_day_with_none_of_the_asked_event_around_it_is_no_answer(
     asked = answerer.run(q, [_passage("Time Warner was founded in 1990, when Time Inc merged "
                                       "with Warner Communications.")])
     assert not asked.abstained and "1990" in asked.text, asked.text
+
+
+def test_the_counted_noun_alone_does_not_bind_a_number(answerer: ExtractiveAnswerer) -> None:
+    q = "How many people work for Parmalat?"
+    lost = answerer.run(q, [_passage("More than 130,000 people lost money following the "
+                                     "collapse of the Italian dairy firm Parmalat.")])
+    assert lost.abstained, lost.text
+    staff = answerer.run(q, [_passage("About 36,000 people work for Parmalat in 30 countries, "
+                                      "the Italian dairy firm said.")])
+    assert not staff.abstained and "36,000" in staff.text, staff.text
