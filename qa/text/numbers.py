@@ -9,6 +9,7 @@ import re
 
 from qa.text.wordlists import words
 from vectorstore.text.dates import find_dates
+from vectorstore.text.numbers import NUMBER_WORDS, TEEN_WORDS, TENS_WORDS
 
 __all__ = ["find_numbers"]
 
@@ -18,10 +19,10 @@ _NOT_UNIT = words("not_units")
 _QUAL = (r"(?:more\s+than|less\s+than|fewer\s+than|at\s+least|at\s+most|about|around|nearly|"
          r"almost|over|under|up\s+to|roughly|some|approximately|an\s+estimated|as\s+many\s+as|"
          r"as\s+much\s+as|just\s+over|just\s+under|close\s+to|only|exactly)\s+")
-_NUMWORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
-            r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
-            r"sixty|seventy|eighty|ninety|hundred|a\s+dozen|dozens|hundreds|thousands|"
-            r"millions|billions|half|a\s+third|a\s+quarter)")
+# the number words (vectorstore.text.numbers, one list), longest first, and vaguer amounts
+_NUMWORD = "(?:" + "|".join(sorted((*NUMBER_WORDS[1:], *TEEN_WORDS, *TENS_WORDS, "hundred"),
+                                   key=len, reverse=True)) + \
+    r"|a\s+dozen|dozens|hundreds|thousands|millions|billions|half|a\s+third|a\s+quarter)"
 _NUM_RE = re.compile(
     rf"(?P<q>{_QUAL})?"
     rf"(?P<n>(?:US)?[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?|\b{_NUMWORD}\b)"
