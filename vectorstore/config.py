@@ -38,6 +38,9 @@ class Settings(BaseSettings):
 
     Attributes:
         home: Data folder (embedded Chroma, BM25 index, uploads). ``NEWSDESK_HOME``.
+        database_url: The catalog database: ``""`` for ``sqlite:///<home>/catalog.db`` (see
+            :attr:`catalog_url`), or ``postgresql+psycopg://user:password@host/db``.
+            ``NEWSDESK_DATABASE_URL``.
         chroma_url: ``http://host:port`` of a Chroma server, or ``""`` for embedded.
         embed_model: Sentence-transformers model: the packaged default, a path, or a
             name in the local Hugging Face cache. ``NEWSDESK_EMBED_MODEL``.
@@ -66,6 +69,7 @@ class Settings(BaseSettings):
                                       populate_by_name=True)
 
     home: Path = Path(".newsdesk")
+    database_url: str = ""
     chroma_url: str = ""
     embed_model: str = DEFAULT_MODEL
     embed_backend: str = "auto"
@@ -145,8 +149,19 @@ class Settings(BaseSettings):
             )
         self._validate_services()
 
+    @property
+    def catalog_url(self) -> str:
+        """The catalog's URL: ``database_url``, or ``catalog.db`` in ``home``."""
+        return self.database_url or f"sqlite:///{self.home / 'catalog.db'}"
+
     def _validate_services(self) -> None:
-        """The checks of the Chroma server, LLM and UI settings."""
+        """The checks of the catalog, Chroma server, LLM and UI settings."""
+        if self.database_url and not re.match(r"(?i)(sqlite|postgres(ql)?)(\+\w+)?://",
+                                              self.database_url):
+            shown = re.sub(r"://([^:/@]*):[^@/]*@", r"://\1:***@", self.database_url)
+            raise ConfigError(
+                f"NEWSDESK_DATABASE_URL={shown!r} is not understood: use "
+                "sqlite:////path/to/catalog.db or postgresql+psycopg://user:password@host/db")
         if self.chroma_url and not self.chroma_url.startswith(("http://", "https://")):
             raise ConfigError(
                 f"NEWSDESK_CHROMA_URL={self.chroma_url!r} must look like http://127.0.0.1:8000"

@@ -1,6 +1,7 @@
 """The house's shape: web/UI → qa → vectorstore → libraries, never back, and no import circles.
 
-Also: chromadb only in ``vectorstore/store/``, gradio only in the web wing, LangChain only in
+Also: chromadb only in ``vectorstore/store/``, SQLAlchemy/Alembic/psycopg only in
+``vectorstore/catalog/``, gradio only in the web wing, LangChain only in
 ``qa/``. Lazy imports inside functions count like any other.
 """
 
@@ -143,6 +144,12 @@ def test_chromadb_is_imported_only_by_the_store_package():
     users = {f for pkg in PACKAGES for f, mods in package_imports(pkg).items()
              if "chromadb" in mods}
     assert users and all(f.startswith("vectorstore/store/") for f in users), users
+
+
+def test_sql_libraries_are_imported_only_by_the_catalog_package():
+    sql = {"sqlalchemy", "alembic", "psycopg"}
+    users = {f for pkg in PACKAGES for f, mods in package_imports(pkg).items() if mods & sql}
+    assert users and all(f.startswith("vectorstore/catalog/") for f in users), users
 
 
 def test_gradio_lives_only_in_the_web_wing():

@@ -1,0 +1,96 @@
+"""The catalog's tables: the one place that defines them (SQLAlchemy 2 Core).
+
+Alembic revisions in ``migrations/versions/`` create and change them; a test checks that a
+catalog migrated to head matches these definitions exactly. Later issues add their tables
+here and a revision beside them.
+
+* ``collections``: one row per collection of articles (its embedding model and chunking).
+* ``articles``: one row per canonical article: metadata, content hash (unique per
+  collection: two writers storing the same text store it once), SimHash, copies, origin and
+  the full text. ``indexed`` is true once the article's vectors are written.
+* ``journal``: one row per article written or removed, numbered by ``seq`` (AUTOINCREMENT on
+  SQLite, an identity sequence on PostgreSQL), written in the same transaction as the
+  article rows, so that every process can follow what changed.
+* ``meta``: key/value records (the schema record: embedding model, dimension, backend).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+#: A 64-bit integer key that is SQLite's rowid there (what AUTOINCREMENT needs).
+SEQ_TYPE = BigInteger().with_variant(Integer(), "sqlite")
+
+collections = Table(
+    "collections", metadata,
+    Column("name", String(200), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("embed_model", String(500), nullable=False, default=""),
+    Column("dim", Integer, nullable=False, default=0),
+    Column("chunking", JSON, nullable=False, default=dict),
+)
+
+articles = Table(
+    "articles", metadata,
+    Column("collection", String(200), ForeignKey("collections.name"), primary_key=True),
+    Column("id", String(2000), primary_key=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("url", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),
+    Column("published", Date, nullable=True),
+    Column("content_hash", String(128), nullable=False),
+    Column("simhash", BigInteger, nullable=False, default=0),  # signed: see rows.signed64
+    Column("copies", JSON, nullable=False, default=list),
+    Column("origin_kind", String(20), nullable=False, default=""),
+    Column("origin", Text, nullable=False, default=""),
+    Column("pages", Integer, nullable=True),
+    Column("n_chunks", Integer, nullable=False, default=0),
+    Column("indexed", Boolean, nullable=False, default=False),
+    Column("text", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("collection", "content_hash"),
+)
+
+journal = Table(
+    "journal", metadata,
+    Column("seq", SEQ_TYPE, Identity(), primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("collection", String(200), nullable=False),
+    Column("article_id", String(2000), nullable=False),
+    Column("pid", Integer, nullable=False, default=0),
+    Column("host", String(255), nullable=False, default=""),
+    Column("process", String(100), nullable=False, default=""),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index(None, "collection", "article_id"),
+    sqlite_autoincrement=True,
+)
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", JSON, nullable=False),
+)
