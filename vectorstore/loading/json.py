@@ -13,7 +13,7 @@ from typing import Any
 
 from vectorstore.ids import short_hash
 from vectorstore.loading.common import LoadIssue, normalise
-from vectorstore.loading.titles import first_sentence, shorten
+from vectorstore.loading.titles import lede_title
 from vectorstore.text.dates import parse_date
 from vectorstore.types import Article
 
@@ -171,7 +171,7 @@ def _from_record(rec: Any, label: str, path: Path) -> Article | LoadIssue:
     return Article(
         id=article_id,
         text=text,
-        title=title or shorten(first_sentence(text.split("\n", 1)[0])),
+        title=title or lede_title(text),
         url=url,
         source=source,
         published=published,

@@ -43,3 +43,17 @@ def title_from(line: str) -> str:
     """A title from a first line: kept whole when short, else its first sentence shortened."""
     line = " ".join(line.split())
     return line if len(line) <= TITLE_CHARS else shorten(first_sentence(line))
+
+
+# A dateline standing alone before the lede: "New York CNN Business —", "LONDON (Reuters) -"
+_DATELINE = re.compile(r"^(?:[\w.,'’()&]+\s+){0,7}[\w.,'’()&]+\s*(?:—|–|--|-)$")
+
+
+def lede_title(text: str) -> str:
+    """A title from an article's text: the first sentence of its first paragraph that is not
+    a dateline ("New York CNN —"), shortened."""
+    paragraphs = [p for p in (" ".join(x.split()) for x in text.split("\n")) if p]
+    for p in paragraphs:
+        if not _DATELINE.match(p):
+            return shorten(first_sentence(p))
+    return shorten(first_sentence(paragraphs[0])) if paragraphs else ""

@@ -104,6 +104,21 @@ def test_json_list_and_id_rules(tmp_path: Path) -> None:
     assert got[3].title == "Fourth text." and got[3].source == "NewsAPI Outlet"
 
 
+@pytest.mark.parametrize(("text", "title"), [
+    ("New York CNN Business —\n\nPrices at the pump continue to sink. More.",
+     "Prices at the pump continue to sink."),
+    ("Colombo, Sri Lanka CNN —\n\nSri Lanka is “bankrupt,” its prime minister said. More.",
+     "Sri Lanka is “bankrupt,” its prime minister said."),
+    ("LONDON (Reuters) -\nShares fell sharply on Monday. Then rose.", "Shares fell sharply on Monday."),
+    ("Adele is returning to Las Vegas.\n\nAfter postponing her residency, she said so.",
+     "Adele is returning to Las Vegas."),
+    ("Budget passed - with a twist\n\nThe budget passed.", "Budget passed - with a twist"),
+])
+def test_a_title_made_from_the_text_skips_a_dateline(tmp_path: Path, text: str, title: str) -> None:
+    a = only_article(load_file(write(tmp_path / "one.json", json.dumps({"text": text}))))
+    assert a.title == title
+
+
 @pytest.mark.parametrize("key", ["articles", "items", "data"])
 def test_json_object_with_list(tmp_path: Path, key: str) -> None:
     doc = {"meta": {"n": 2}, key: [{"text": "A."}, {"text": "B.", "title": "Bee"}]}
