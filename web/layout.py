@@ -41,10 +41,10 @@ class StartState:
 
 def start_state(ui: NewsdeskUI) -> StartState:
     """Example questions and the library as they are now (empty when the store is unavailable)."""
-    titles: list[str] = []
+    stored: list[Any] = []
     with contextlib.suppress(NewsdeskError):
-        titles = [a.title for a in ui.desk.articles()]
-    examples = example_questions(ui.corpus, titles)
+        stored = ui.desk.articles()
+    examples = example_questions(ui.corpus, stored)
     try:
         return StartState(examples, ui.library_rows(), ui.choices(), ui.desk.stats(), ui.sources())
     except NewsdeskError as e:
@@ -151,10 +151,14 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
         lib_filter.change(ui.filter_library, [lib_filter], [table], **hidden)
         refresh_btn.click(ui.refresh_library, [lib_filter, pick], library_outputs, **hidden)
         table.select(ui.select_row, [table], [pick], **hidden)
-        delete_btn.click(ui.ui_delete, [pick, lib_filter], [lib_status, *library_outputs],
-                         concurrency_id="write", concurrency_limit=1, **hidden)
-        ingest_btn.click(ui.ui_ingest, [files, lib_filter], [ingest_out, files, *library_outputs],
-                         concurrency_id="write", concurrency_limit=1, **hidden)
+        deleted = delete_btn.click(ui.ui_delete, [pick, lib_filter], [lib_status, *library_outputs],
+                                   concurrency_id="write", concurrency_limit=1, **hidden)
+        ingested = ingest_btn.click(ui.ui_ingest, [files, lib_filter],
+                                    [ingest_out, files, *library_outputs],
+                                    concurrency_id="write", concurrency_limit=1, **hidden)
+        if ex is not None:  # the examples follow the store's newest articles
+            for done in (deleted, ingested):
+                done.then(ui.example_update, None, [ex.dataset], **hidden)
         timer.tick(ui.seed_status, None, [seed_line, timer, *library_outputs], **hidden)
         demo.load(ui.refresh_library, [lib_filter, pick], library_outputs, **hidden)
 

@@ -12,7 +12,10 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from qa import ConfigError, NewsDesk, NewsdeskError, Settings, load_paths
 from web.render import one_line
@@ -65,37 +68,59 @@ def _file_questions(corpus: Path | None, n: int) -> list[str]:
     return qs
 
 
-def example_questions(corpus: Path | None, titles: Sequence[str] = (), n: int = 4) -> list[str]:
-    """Example questions drawn from the corpus.
+def _corpus_titles(corpus: Path | None) -> set[str]:
+    """The titles of the corpus's own articles (the bundled ones, unless NEWSDESK_CORPUS)."""
+    if corpus is None:
+        return set()
+    loaded = itertools.islice(load_paths([articles_dir(corpus)]), 200)
+    return {one_line(str(getattr(a, "title", ""))) for a in loaded if getattr(a, "title", "")}
+
+
+def question_from_title(title: str) -> str:
+    """A question about an article, made from its title with no LLM."""
+    words = one_line(title).rstrip("…. ").split()
+    topic = " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+    return f"What do the articles say about “{topic}”?" if words else ""
+
+
+def example_questions(corpus: Path | None, stored: Sequence[Any] = (), n: int = 4) -> list[str]:
+    """Example questions for the chat, drawn from what the store holds.
 
     Args:
-        corpus: The corpus folder; its ``questions.jsonl`` supplies the first questions.
-        titles: Titles of the stored articles, used when there is no question file.
+        corpus: The corpus folder (its ``questions.jsonl`` and articles).
+        stored: The stored articles (anything with ``title`` and ``published``), or titles.
         n: How many.
 
     Returns:
-        The first questions of ``corpus/questions.jsonl`` when there is one, else questions
-        made from ``titles`` (or, when empty, from the titles of the corpus articles).
+        While the store holds only the corpus's own articles (or nothing yet): the first
+        questions of ``corpus/questions.jsonl`` when there is one. Otherwise questions made
+        from the titles of the newest stored articles (undated ones last).
     """
-    qs = _file_questions(corpus, n)
-    if qs:
-        return qs
-    titles = [t for t in titles if t][: n * 3]
-    if not titles and corpus:
+    records = [r if not isinstance(r, str) else _Titled(r) for r in stored]
+    titles = {one_line(r.title) for r in records if r.title}
+    if not titles or titles <= _corpus_titles(corpus):
+        qs = _file_questions(corpus, n)
+        if qs:
+            return qs
+    if not records and corpus:
         loaded = itertools.islice(load_paths([articles_dir(corpus)]), n * 3)
-        titles = [str(getattr(a, "title", "")) for a in loaded if getattr(a, "title", "")]
+        records = [_Titled(str(getattr(a, "title", ""))) for a in loaded]
+    newest = sorted(records, key=lambda r: (r.published is not None, r.published or date.min),
+                    reverse=True)
     out: list[str] = []
-    for t in titles:
-        words = one_line(t).rstrip("…. ").split()
-        if not words:
-            continue
-        topic = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
-        q = f"What do the articles say about “{topic}”?"
-        if q not in out:
+    for r in newest:
+        q = question_from_title(r.title or "")
+        if q and q not in out:
             out.append(q)
         if len(out) >= n:
             break
     return out
+
+
+@dataclass(frozen=True)
+class _Titled:
+    title: str
+    published: date | None = None
 
 
 class Seeder:

@@ -14,7 +14,7 @@ import gradio as gr
 from qa import Answer, Conversation, NewsDesk, NewsdeskError, Settings
 from web.api import Api
 from web.render import answer_html, esc, message_html, one_line, sources_html
-from web.seed import Seeder
+from web.seed import Seeder, example_questions
 from web.uploads import ingest_uploads
 
 log = logging.getLogger("newsdesk.ui")
@@ -203,6 +203,14 @@ class NewsdeskUI:
             log.exception("ingest failed")
             summary = message_html(f"Ingest failed ({type(e).__name__}); see the server log.")
         return (summary, None, *self.refresh_library(query))
+
+    def example_update(self) -> Any:
+        """The example questions, fresh from the store (after an ingest or a delete)."""
+        try:
+            qs = example_questions(self.corpus, self.desk.articles())
+        except NewsdeskError:
+            return gr.skip()
+        return gr.update(samples=[[q] for q in qs]) if qs else gr.skip()
 
     # -- status -------------------------------------------------------------------------
 

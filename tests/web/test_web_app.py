@@ -15,6 +15,7 @@ import sys
 import uuid
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from web_fixtures import (  # noqa: F401
@@ -252,6 +253,40 @@ def test_example_questions_come_from_the_corpus(tmp_path):
     assert len(qs) == 1 and "Harbour bridge reopens after storm" in qs[0]
     assert example_questions(None, ["Stored title one"]) == [
         "What do the articles say about “Stored title one”?"]
+
+
+def test_examples_follow_the_store_not_the_bundled_questions(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_article(corpus / "articles", "a.txt", title="Ministers meet in Moscow",
+                  body="The ministers met in Moscow on Monday.")
+    (corpus / "questions.jsonl").write_text('{"question": "Where did the ministers meet?"}\n')
+    bundled = [SimpleNamespace(title="Ministers meet in Moscow", published=date(2019, 9, 9))]
+    assert example_questions(corpus, bundled) == ["Where did the ministers meet?"]
+    assert example_questions(corpus, []) == ["Where did the ministers meet?"]  # still seeding
+    own = [SimpleNamespace(title="Colorado Avalanche win first Stanley Cup title since 2001",
+                           published=date(2022, 6, 27)),
+           SimpleNamespace(title="an undated note about tides", published=None),
+           SimpleNamespace(title="Ministers meet in Moscow", published=date(2019, 9, 9)),
+           SimpleNamespace(title="Mustard runs out in French supermarkets",
+                           published=date(2022, 8, 8))]
+    qs = example_questions(corpus, own, n=3)
+    assert "Where did the ministers meet?" not in qs
+    assert "Mustard runs out" in qs[0]  # the newest first
+    assert "Colorado Avalanche win" in qs[1]
+    assert "Ministers meet in Moscow" in qs[2] and len(qs) == 3  # the undated one last, past n
+
+
+def test_the_examples_are_refreshed_from_the_store_after_an_ingest(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_article(corpus / "articles", "a.txt", title="Ministers meet in Moscow",
+                  body="The ministers met in Moscow on Monday.")
+    (corpus / "questions.jsonl").write_text('{"question": "Where did the ministers meet?"}\n')
+    stored = [SimpleNamespace(title="Ministers meet in Moscow", published=date(2019, 9, 9))]
+    ui = SimpleNamespace(corpus=corpus, desk=SimpleNamespace(articles=lambda: list(stored)))
+    assert NewsdeskUI.example_update(ui)["samples"] == [["Where did the ministers meet?"]]
+    stored.append(SimpleNamespace(title="Harbour bridge reopens", published=date(2024, 1, 2)))
+    samples = NewsdeskUI.example_update(ui)["samples"]
+    assert samples[0] == ["What do the articles say about “Harbour bridge reopens”?"]
 
 
 def test_the_entry_point_turns_analytics_off_before_gradio_loads(tmp_path):
