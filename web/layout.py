@@ -13,9 +13,10 @@ from typing import Any
 import gradio as gr
 
 from qa import NewsdeskError
+from web.library import LIBRARY_HEADERS, LIBRARY_WIDTHS, stats_html, table_label
 from web.render import message_html, sources_html
 from web.seed import example_questions
-from web.ui import LIBRARY_HEADERS, NewsdeskUI
+from web.ui import NewsdeskUI
 from web.uploads import UPLOAD_TYPES
 
 log = logging.getLogger("newsdesk.ui")
@@ -98,7 +99,8 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
                 table = gr.Dataframe(value=start.rows, headers=LIBRARY_HEADERS, type="array",
                                      datatype=["str", "str", "str", "number", "str"],
                                      interactive=False, wrap=True, max_height=420,
-                                     label="Articles (click a row to pick it)",
+                                     column_widths=LIBRARY_WIDTHS,
+                                     label=table_label(len(start.rows), len(start.rows)),
                                      elem_id="nd-library")
                 with gr.Row():
                     pick = gr.Dropdown(choices=start.choices, value=None, label="Article",
@@ -125,7 +127,7 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
                     gr.Textbox(value=ui.llm_status(), label="Answering backend (NEWSDESK_LLM)",
                                interactive=False)
                 with gr.Accordion("Statistics", open=False):
-                    stats_json = gr.JSON(start.stats, label="Store")
+                    stats_json = gr.HTML(stats_html(start.stats), elem_id="nd-stats")
         timer = gr.Timer(1.0, active=ui.seeder.running)
 
         # hidden components for the /ingest endpoint (files in, JSON out)

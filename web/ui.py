@@ -13,14 +13,14 @@ import gradio as gr
 
 from qa import Answer, Conversation, NewsDesk, NewsdeskError, Settings
 from web.api import Api
+from web.library import library_rows, stats_html, table_label
 from web.render import answer_html, esc, message_html, one_line, sources_html
 from web.seed import Seeder, example_questions
 from web.uploads import ingest_uploads
 
 log = logging.getLogger("newsdesk.ui")
 
-LIBRARY_HEADERS = ["Title", "Date", "Source", "Chunks", "ID"]
-"""The columns of the Library tab's article table."""
+
 
 
 class NewsdeskUI:
@@ -121,16 +121,8 @@ class NewsdeskUI:
     # -- library ------------------------------------------------------------------------
 
     def library_rows(self, query: str = "") -> list[list[Any]]:
-        """The article table, filtered by ``query`` (words matched in title, date, source, id)."""
-        words = (query or "").lower().split()
-        rows = []
-        for a in self.desk.articles():
-            srcs = ", ".join(a.sources) + (f" (+{len(a.copies)} copies)" if a.copies else "")
-            row = [a.title, a.published.isoformat() if a.published else "", srcs, a.n_chunks, a.id]
-            hay = " ".join(str(x) for x in (*row, a.url)).lower()
-            if all(w in hay for w in words):
-                rows.append(row)
-        return rows
+        """The article table, newest first, filtered by ``query`` (title, date, source, id)."""
+        return library_rows(self.desk.articles(), query)
 
     def choices(self) -> list[tuple[str, str]]:
         """The delete picker's choices: ``(title (date), article id)``."""
@@ -150,9 +142,10 @@ class NewsdeskUI:
             choices = self.choices()
             ids = {c[1] for c in choices}
             stats = self.desk.stats()
-            return (gr.update(value=self.library_rows(query)),
+            rows = self.library_rows(query)
+            return (gr.update(value=rows, label=table_label(len(rows), len(choices))),
                     gr.update(choices=choices, value=selected if selected in ids else None),
-                    stats, gr.update(choices=list(stats.get("sources") or [])))
+                    stats_html(stats), gr.update(choices=list(stats.get("sources") or [])))
         except NewsdeskError as e:
             gr.Warning(str(e))
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
@@ -160,7 +153,8 @@ class NewsdeskUI:
     def filter_library(self, query: str) -> Any:
         """The table filtered by ``query``."""
         try:
-            return self.library_rows(query)
+            rows = self.library_rows(query)
+            return gr.update(value=rows, label=table_label(len(rows), len(self.desk.articles())))
         except NewsdeskError as e:
             gr.Warning(str(e))
             return gr.skip()

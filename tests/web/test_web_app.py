@@ -436,3 +436,24 @@ def test_upload_list_ask_delete(newsdesk_app: RunningApp, tmp_path: Path):
     out = client.predict(aid, api_name="/delete")
     assert out == {"deleted": aid, "chunks": listed[aid]["n_chunks"]}
     assert aid not in {a["id"] for a in client.predict(api_name="/list")}
+
+
+def test_the_library_lists_newest_first_undated_last_and_counts():
+    from web.library import library_rows, stats_html, table_label
+
+    def art(i: str, title: str, day: date | None) -> SimpleNamespace:
+        return SimpleNamespace(id=f"file:{i}.txt", title=title, published=day, sources=("Wire",),
+                               copies=(), n_chunks=2, url="")
+
+    arts = [art("a", "Old story", date(2019, 1, 2)), art("b", "Undated note", None),
+            art("c", "New story", date(2022, 5, 6)), art("d", "", date(2020, 1, 1))]
+    rows = library_rows(arts)
+    assert [r[0] for r in rows] == ["New story", "file:d.txt", "Old story", "Undated note"]
+    assert [r[0] for r in library_rows(arts, "story 2019")] == ["Old story"]
+    assert table_label(4, 4) == "4 articles (click a row to pick it)"
+    assert table_label(1, 4) == "1 of 4 articles (click a row to pick it)"
+    html_ = stats_html({"articles": 1234, "chunks": 5, "sources": ["A", "B"], "llm": "",
+                        "revision": 1795925039627325, "store": "<x>"})
+    assert "1,234" in html_ and "A, B" in html_ and "&lt;x&gt;" in html_
+    assert "1795925039627325" not in html_ and "extractive answers" in html_
+    assert stats_html({"error": "store <down>"}) == '<p class="nd-error">store &lt;down&gt;</p>'
