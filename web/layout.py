@@ -68,7 +68,7 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
             with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False):
                 with gr.Column(scale=3):
                     chatbot = gr.Chatbot(
-                        label="Conversation", height=520, sanitize_html=True,
+                        label="Conversation", height=400, sanitize_html=True,
                         latex_delimiters=[], feedback_options=None, buttons=["copy"],
                         elem_id="nd-chat",
                         placeholder="Ask a question about the articles. Answers cite "
@@ -79,13 +79,24 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
                             scale=6, max_lines=4, elem_id="nd-question", autofocus=True)
                         ask_btn = gr.Button("Ask", variant="primary", scale=1,
                                             elem_id="nd-ask")
-                    with gr.Row():
-                        stop_btn = gr.Button("Stop", size="sm", elem_id="nd-stop")
-                        clear_btn = gr.Button("Clear", size="sm", elem_id="nd-clear")
+                        with gr.Column(scale=1, min_width=80):
+                            stop_btn = gr.Button("Stop", size="sm", elem_id="nd-stop")
+                            clear_btn = gr.Button("Clear", size="sm", elem_id="nd-clear")
                     ex = gr.Examples(examples=[[q] for q in start.examples], inputs=[question],
                                      label="Examples from the articles (click to ask)",
                                      api_visibility="private") if start.examples else None
                 with gr.Column(scale=2):
+                    with gr.Accordion("Answer settings", open=False, elem_id="nd-settings"):
+                        with gr.Row():
+                            k = gr.Slider(1, 20, value=settings.k, step=1,
+                                          label="Passages per question (k)")
+                            since = gr.Textbox(label="Published since", placeholder="YYYY-MM-DD")
+                            until = gr.Textbox(label="Published until (as of)",
+                                               placeholder="YYYY-MM-DD")
+                        src_filter = gr.Dropdown(choices=start.sources, multiselect=True, value=[],
+                                                 label="Only these sources (empty: all)")
+                        gr.Textbox(value=ui.llm_status(), label="Answering backend (NEWSDESK_LLM)",
+                                   interactive=False)
                     gr.Markdown("**Sources**")
                     sources_panel = gr.HTML(sources_html([]), elem_id="nd-sources",
                                             max_height=640, js_on_load=None)
@@ -115,17 +126,6 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
                     ingest_btn = gr.Button("Add to library", variant="primary",
                                            elem_id="nd-ingest")
                     ingest_out = gr.HTML("", elem_id="nd-ingest-out")
-                with gr.Accordion("Settings", open=False):
-                    with gr.Row():
-                        k = gr.Slider(1, 20, value=settings.k, step=1,
-                                      label="Passages per question (k)")
-                        since = gr.Textbox(label="Published since", placeholder="YYYY-MM-DD")
-                        until = gr.Textbox(label="Published until (as of)",
-                                           placeholder="YYYY-MM-DD")
-                    src_filter = gr.Dropdown(choices=start.sources, multiselect=True, value=[],
-                                             label="Only these sources (empty: all)")
-                    gr.Textbox(value=ui.llm_status(), label="Answering backend (NEWSDESK_LLM)",
-                               interactive=False)
                 with gr.Accordion("Statistics", open=False):
                     stats_json = gr.HTML(stats_html(start.stats), elem_id="nd-stats")
         timer = gr.Timer(1.0, active=ui.seeder.running)

@@ -143,6 +143,19 @@ def test_clicking_an_example_asks_it(page: Any):
     assert page.locator("#nd-chat [data-testid=bot]").count() == 1
 
 
+def test_examples_and_answer_settings_are_in_view_at_1280_by_800(page: Any):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.evaluate("window.scrollTo(0, 0)")
+    example = page.locator("button.gallery-item").first
+    box = example.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 800, box
+    settings = page.locator("#nd-settings")
+    sbox = settings.bounding_box()
+    assert sbox is not None and sbox["y"] < 800 and sbox["x"] > 640, sbox  # beside the chat
+    settings.get_by_text("Answer settings").click()
+    page.get_by_label("Passages per question (k)").first.wait_for(state="visible")
+
+
 def test_an_abstention_is_plain_and_uncited(page: Any):
     ask(page, "What is the airspeed velocity of an unladen swallow?")
     bot = page.locator("#nd-chat [data-testid=bot]").last
