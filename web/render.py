@@ -123,9 +123,20 @@ def answer_html(answer: Answer, turn: int) -> str:
                      f"{_with_citations(text[b:e], cites, turn)}</span>")
         pos = e
     parts.append(_with_citations(text[pos:], cites, turn))
-    extra = "".join(f'<div class="nd-note"><span class="nd-unsupported" title="{NOT_SUPPORTED}">'
-                    f"{esc(s)}</span> ({NOT_SUPPORTED})</div>" for s in missing)
-    return f'<div class="nd-answer">{"".join(parts)}</div>{extra}{note_html}'
+    return f'<div class="nd-answer">{"".join(parts)}</div>{left_out_html(missing)}{note_html}'
+
+
+def left_out_html(sentences: Sequence[str]) -> str:
+    """One line saying how many sentences failed the support check and were left out of the
+    answer; it opens to show them."""
+    if not sentences:
+        return ""
+    n = len(sentences)
+    head = f"{n} sentence{'s' if n > 1 else ''} without support in the sources " \
+           f"{'were' if n > 1 else 'was'} left out"
+    items = "".join(f'<div class="nd-unsupported" title="{NOT_SUPPORTED}">{esc(one_line(x))}</div>'
+                    for x in sentences)
+    return f'<details class="nd-note nd-left-out"><summary>{esc(head)}</summary>{items}</details>'
 
 
 def source_card(c: Citation, turn: int) -> str:

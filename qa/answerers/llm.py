@@ -21,6 +21,8 @@ construction time.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date
@@ -46,10 +48,14 @@ from vectorstore.types import Passage
 __all__ = ["ABSTAIN", "LLMAnswerer", "backend_error", "describe_llm", "make_chat_model",
            "parse_llm_spec", "rewrite_question"]
 
+log = logging.getLogger("newsdesk.llm")
+
 LLM_FORMS = "none, ollama:MODEL (e.g. ollama:llama3.2) or openai:MODEL (e.g. openai:gpt-4o-mini)"
 #: Connect timeout (seconds): a server that is not there fails fast.
 CONNECT_TIMEOUT = 5.0
 MAX_RETRIES = 1
+#: After the backend could not be reached, answer without it this long before trying again.
+REST_S = 30.0
 
 
 # -- backends --------------------------------------------------------------------------
@@ -167,13 +173,22 @@ class LLMAnswerer:
         embed: Texts → unit vectors (``Embedder.embed``), for quotes and the support check.
         fallback: What answers when the backend fails: ``True`` (default) the extractive
             answerer, an answerer of your own, or ``False`` to raise :class:`BackendError`.
+        show_unsupported: Keep sentences that fail the support check in the answer (marked)
+            instead of leaving them out (``NEWSDESK_SHOW_UNSUPPORTED``). Either way they are
+            listed in ``Draft.unsupported``.
+        rest_s: After the backend could not be reached (refused, timed out), answer with the
+            fallback for this many seconds without trying it, then try again.
     """
 
-    def __init__(self, llm: Any, embed: Embed, *, fallback: bool | Answerer = True) -> None:
+    def __init__(self, llm: Any, embed: Embed, *, fallback: bool | Answerer = True,
+                 show_unsupported: bool = False, rest_s: float = REST_S) -> None:
         from langchain_core.output_parsers import StrOutputParser
 
         self.llm = llm
         self.embed = embed
+        self.show_unsupported = show_unsupported
+        self.rest_s = rest_s
+        self._down: tuple[float, BackendError] | None = None  # (until, why) while unreachable
         self.chain = answer_prompt() | llm | StrOutputParser()
         if fallback is True:
             from qa.answerers.extractive import ExtractiveAnswerer
@@ -191,13 +206,30 @@ class LLMAnswerer:
         """
         if not passages:
             return Draft(text=ABSTAIN, abstained=True, warnings=("no passage was retrieved",))
+        resting = self._resting()
+        if resting is not None and self.fallback is not None:
+            return self._fall_back(resting, question, passages, as_of)
         try:
             reply = self.chain.invoke(prompt_inputs(question, passages, as_of))
         except NewsdeskError as e:
             return self._fall_back(e, question, passages, as_of)
         except Exception as e:
-            return self._fall_back(backend_error(self.llm, e), question, passages, as_of)
+            return self._fall_back(self._failed(e), question, passages, as_of)
         return self.finish(reply, passages, question=question, as_of=as_of)
+
+    def _resting(self) -> BackendError | None:
+        """Why the backend is not tried now (it was unreachable moments ago), or ``None``."""
+        if self._down is None or time.monotonic() >= self._down[0]:
+            return None
+        left = max(1, round(self._down[0] - time.monotonic()))
+        return BackendError(f"{self._down[1]} (not tried again for {left} s)")
+
+    def _failed(self, exc: BaseException) -> BackendError:
+        """The error for ``exc``; an unreachable backend rests for ``rest_s`` seconds."""
+        err = backend_error(self.llm, exc)
+        if _unreachable(exc):
+            self._down = (time.monotonic() + self.rest_s, err)
+        return err
 
     def stream(self, question: str, passages: Sequence[Passage], *,
                as_of: date | None = None) -> Iterator[str | Draft]:
@@ -206,7 +238,7 @@ class LLMAnswerer:
         The pieces are the raw reply (citation numbers not yet checked); the Draft's
         text is the checked one, which a UI should show in their place.
         """
-        if not passages:
+        if not passages or self._resting() is not None and self.fallback is not None:
             yield self.run(question, passages, as_of=as_of)
             return
         parts: list[str] = []
@@ -216,7 +248,7 @@ class LLMAnswerer:
                     parts.append(piece)
                     yield piece
         except Exception as e:
-            err = e if isinstance(e, NewsdeskError) else backend_error(self.llm, e)
+            err = e if isinstance(e, NewsdeskError) else self._failed(e)
             if parts and self.fallback is not None:
                 err = BackendError(f"the LLM stopped mid-answer: {err}")
             yield self._fall_back(err, question, passages, as_of)
@@ -251,14 +283,44 @@ class LLMAnswerer:
             return Draft(text=ABSTAIN, abstained=True, warnings=(*parsed.warnings, note))
         by_n = {i + 1: passages[orig - 1] for i, orig in enumerate(parsed.order)}
         checks = assess_support(parsed.text, by_n, self.embed)
-        citations = tuple(Citation(n, p, best_quote(n, p, checks)) for n, p in by_n.items())
+        text = parsed.text
         unsupported = tuple(c.text for c in checks if not c.supported)
-        notes = [f"unsupported: {c.text!r} ({c.reason})" for c in checks if not c.supported]
+        for c in checks:
+            if not c.supported:
+                log.info("unsupported answer sentence %r: %s", c.text, c.reason)
+        notes: list[str] = []
         if checks and len(unsupported) == len(checks):
             notes.append("no sentence of the answer is supported by the passages it cites")
+        elif unsupported and not self.show_unsupported:
+            # leave them out; what stays is renumbered and checked again
+            kept = parse_reply(_without(text, [c.span for c in checks if not c.supported]),
+                               len(by_n))
+            by_n = {i + 1: by_n[old] for i, old in enumerate(kept.order)}
+            text, checks = kept.text, assess_support(kept.text, by_n, self.embed)
+        citations = tuple(Citation(n, p, best_quote(n, p, checks)) for n, p in by_n.items())
         score = max((p.score for p in by_n.values()), default=0.0)
-        return Draft(text=parsed.text, citations=citations, unsupported=unsupported,
+        return Draft(text=text, citations=citations, unsupported=unsupported,
                      warnings=(*parsed.warnings, *notes), score=score)
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """The backend could not be reached at all (refused, unresolvable, timed out)."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ConnectionError | TimeoutError) or any(
+                k in type(seen).__name__ for k in ("Connect", "Timeout")):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _without(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` less the sentences at ``spans``."""
+    for a, b in sorted(spans, reverse=True):
+        text = text[:a] + text[b:]
+    return " ".join(text.split())
 
 
 # -- follow-up questions ---------------------------------------------------------------------

@@ -29,7 +29,8 @@ def print_answer(answer: Answer, as_json: bool) -> None:
         print(f"[{c.n}] {p.title} ({when}{'; ' + where if where else ''})")
         print(f"    \"{c.quote_text}\"")
     for w in answer.unsupported:
-        print(f"  unsupported: {w}")
+        shown = w in answer.text
+        print(f"  {'not supported by its source' if shown else 'left out, no support'}: {w}")
     for w in answer.warnings:
         print(f"  note: {w}", file=sys.stderr)
 

@@ -90,6 +90,15 @@ def test_unsupported_sentences_are_marked_and_abstentions_carry_no_citations():
     m = re.search(r'<span class="nd-unsupported" title="not supported by the cited passage">(.*?)'
                   r"</span>", out)
     assert m and _text(m.group(1)) == "She flew there by balloon [1]."
+    assert "left out" not in out
+
+    left = Answer(question="q?", standalone_question="q?", text="Parly went to Moscow [1].",
+                  citations=(c,), unsupported=("She flew there by <b>balloon</b> [1].",))
+    out = answer_html(left, turn=1)
+    m = re.search(r'<details class="nd-note nd-left-out"><summary>(.*?)</summary>(.*?)</details>',
+                  out)
+    assert m and m.group(1) == "1 sentence without support in the sources was left out"
+    assert "&lt;b&gt;balloon" in m.group(2) and "<b>" not in out
 
     no = Answer(question="Capital of Mars?", standalone_question="Capital of Mars?",
                 text="The articles don't say.", abstained=True, passages=(c.passage,))

@@ -7,6 +7,7 @@ HTTP); only the hosted LLM is replaced, by :class:`fakes.llm_server.FakeLLMServe
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -213,13 +214,29 @@ def test_ask_gives_a_cited_supported_answer(desk: NewsDesk, server: FakeLLMServe
     assert QUESTION in req.last_user and [k for k, _ in _fenced(req)] == list(range(1, n + 1))
 
 
-def test_an_unsupported_sentence_is_flagged(desk: NewsDesk, server: FakeLLMServer) -> None:
+def test_an_unsupported_sentence_is_left_out_and_listed(desk: NewsDesk,
+                                                        server: FakeLLMServer) -> None:
     server.push(f"{ATTENDED} The talks were held in Paris [1].")
     a = desk.ask(QUESTION)
-    assert a.text == f"{ATTENDED} The talks were held in Paris [1]."
+    assert a.text == ATTENDED
     assert a.unsupported == ("The talks were held in Paris [1].",)
-    assert any("in Paris" in w for w in a.warnings)
+    assert not any("Paris" in w for w in a.warnings)  # listed once, no internals
     assert [c.n for c in a.citations] == [1]
+
+
+def test_a_left_out_sentence_takes_its_own_citation_with_it(desk: NewsDesk,
+                                                            passages: list) -> None:
+    reply = f"The talks ended with a treaty signed in Berlin [2]. {ATTENDED}"
+    keep = _answerer_for(desk.settings, desk, fallback=False, show_unsupported=True)
+    shown = keep.finish(reply, passages, question=QUESTION)
+    assert shown.text == f"The talks ended with a treaty signed in Berlin [1]. " \
+        f"{ATTENDED.replace('[1]', '[2]')}"
+    assert shown.unsupported == ("The talks ended with a treaty signed in Berlin [1].",)
+    assert [c.n for c in shown.citations] == [1, 2]
+    left = _answerer_for(desk.settings, desk, fallback=False)
+    d = left.finish(reply, passages, question=QUESTION)
+    assert d.text == ATTENDED and d.unsupported == shown.unsupported
+    assert [c.n for c in d.citations] == [1] and d.citations[0].passage == passages[0]
 
 
 def test_an_abstention_reply_abstains(desk: NewsDesk, server: FakeLLMServer) -> None:
@@ -321,6 +338,27 @@ def test_a_slow_server_times_out(desk: NewsDesk, server: FakeLLMServer, passages
         s = desk.settings.with_(llm_timeout=0.3)
         with pytest.raises(BackendError, match="(?i)time"):
             _answerer_for(s, desk, fallback=False).run(QUESTION, passages)
+    finally:
+        server.handler = None
+
+
+def test_an_unreachable_backend_rests_before_it_is_tried_again(
+        desk: NewsDesk, server: FakeLLMServer, passages: list) -> None:
+    server.handler = lambda req: Reply(ATTENDED, delay=1.5)
+    try:
+        a = _answerer_for(desk.settings.with_(llm_timeout=0.3), desk, rest_s=2.0)
+        first = a.run(QUESTION, passages)
+        assert first.citations and any("answered without the LLM" in w for w in first.warnings)
+        tried = len(server.requests)
+        assert tried >= 1
+        for d in (a.run(QUESTION, passages), list(a.stream(QUESTION, passages))[-1]):
+            assert isinstance(d, Draft) and d.citations
+            assert any("not tried again" in w for w in d.warnings), d.warnings
+        assert len(server.requests) == tried  # resting: no request at all
+        server.handler = lambda req: Reply(ATTENDED)
+        time.sleep(2.1)
+        back = a.run(QUESTION, passages)
+        assert len(server.requests) == tried + 1 and back.text == ATTENDED
     finally:
         server.handler = None
 
