@@ -282,7 +282,7 @@ def run_load(url: str, users: int = 20, per_user: int = 10,
         ids = set(result.ingest.get("article_ids") or [])
         for name in ingest_names:
             r = c.predict(f"Who approved the {name} project?", api_name="/ask")
-            if not r["abstained"] and any(x["article_id"] in ids and name in x["passage"]
+            if not r["abstained"] and any(x["article_id"] in ids and name in x["quote"]
                                           for x in r["citations"]):
                 result.uploaded_answerable += 1
     return result

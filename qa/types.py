@@ -29,9 +29,19 @@ class Citation:
         return self.passage.text[self.quote[0]:self.quote[1]]
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict."""
-        return {"n": self.n, "quote": list(self.quote), "quote_text": self.quote_text,
-                "passage": self.passage.to_dict()}
+        """The one citation shape that leaves ``qa`` (the CLI's ``--json``, the web API, ``/v1``).
+
+        ``{"n", "article_id", "title", "url", "source", "published", "quote", "quote_span",
+        "page"}``: ``quote`` is the supporting text; ``quote_span`` its ``[start, end]``
+        character offsets in the *article's* text (``passage.start`` plus :attr:`quote`);
+        ``page`` is ``None`` (articles have no pages); ``published`` is ``YYYY-MM-DD`` or
+        ``None``.
+        """
+        p = self.passage
+        return {"n": self.n, "article_id": p.article_id, "title": p.title, "url": p.url,
+                "source": p.source, "published": p.published.isoformat() if p.published else None,
+                "quote": self.quote_text,
+                "quote_span": [p.start + self.quote[0], p.start + self.quote[1]], "page": None}
 
 
 @dataclass(frozen=True)

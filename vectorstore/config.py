@@ -60,6 +60,8 @@ class Settings(BaseSettings):
         host: UI bind address. ``NEWSDESK_HOST``.
         port: UI port. ``NEWSDESK_PORT``.
         auth: ``user:password`` for the UI. ``NEWSDESK_AUTH``.
+        api_key: The key the OpenAI-compatible API (``/v1``) requires as
+            ``Authorization: Bearer <key>``; ``""`` for none. ``NEWSDESK_API_KEY``.
         corpus: Folder the UI ingests on its first start, when the store is empty
             (default: the bundled ``corpus/``). ``NEWSDESK_CORPUS``.
         abstain_threshold: Evidence score under which the answerer abstains.
@@ -87,6 +89,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str = ""
+    api_key: str = ""
     corpus: str = ""
     abstain_threshold: float = 0.0
 

@@ -29,12 +29,7 @@ def answer_json(answer: Answer, conversation: Conversation | None = None) -> dic
     """The JSON an API caller gets for ``answer`` (plus ``conversation_id`` and ``turn`` in a chat)."""
     out: dict[str, Any] = {
         "text": answer.text,
-        "citations": [{
-            "n": c.n, "title": c.passage.title, "url": c.passage.url,
-            "published": c.passage.published.isoformat() if c.passage.published else None,
-            "source": c.passage.source, "sources": list(c.passage.sources),
-            "quote": c.quote_text, "passage": c.passage.text, "article_id": c.passage.article_id,
-        } for c in answer.citations],
+        "citations": [c.to_dict() for c in answer.citations],
         "abstained": answer.abstained,
         "question": answer.question,
         "standalone_question": answer.standalone_question,
@@ -108,8 +103,10 @@ class Api:
             question: The question.
 
         Returns:
-            ``{"text", "citations": [{"n", "title", "url", "published", "quote", ...}],
-            "abstained", "standalone_question", "unsupported", "warnings"}``.
+            ``{"text", "citations": [{"n", "article_id", "title", "url", "source",
+            "published", "quote", "quote_span", "page"}], "abstained", "question",
+            "standalone_question", "unsupported", "warnings"}`` (a citation is
+            ``Citation.to_dict()``: ``quote_span`` is the quote's offsets in the article).
         """
         return api_call(lambda: answer_json(self.desk.ask(question)))
 

@@ -1,8 +1,9 @@
-"""Our FastAPI app: ``/healthz`` and the Gradio UI (with its API) mounted at ``/``.
+"""Our FastAPI app: ``/healthz``, the OpenAI-compatible ``/v1`` (:mod:`web.openai_api`), its
+schema at ``/openapi.json``, and the Gradio UI (with its API) mounted at ``/``.
 
 :func:`check_bind` holds the bind/auth rule: the app listens on localhost unless a password
-is set. The Gradio login guards the UI and the ``gradio_client`` API; routes of our own
-(``/healthz``) are outside it.
+and an API key are set. The Gradio login guards the UI and the ``gradio_client`` API; routes
+of our own are outside it (``/healthz`` is open, ``/v1`` checks ``NEWSDESK_API_KEY``).
 """
 
 import socket
@@ -14,6 +15,7 @@ from fastapi import FastAPI
 
 from qa import ConfigError, NewsDesk, Settings
 from web.layout import CSS, HEAD, build
+from web.openai_api import add_openai_api
 from web.ui import NewsdeskUI
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -30,7 +32,8 @@ def check_bind(settings: Settings) -> tuple[str, str] | None:
     """Return the ``(user, password)`` the UI requires, or ``None`` when unset.
 
     Raises:
-        ConfigError: the UI would listen beyond this machine without a password, or
+        ConfigError: the app would listen beyond this machine without a password
+            (``NEWSDESK_AUTH``) and an API key (``NEWSDESK_API_KEY``, for ``/v1``), or
             ``NEWSDESK_AUTH`` is malformed.
     """
     auth = None
@@ -44,6 +47,11 @@ def check_bind(settings: Settings) -> tuple[str, str] | None:
         raise ConfigError(
             f"NEWSDESK_HOST={settings.host} would let other machines reach the UI without a "
             "password: set NEWSDESK_AUTH=user:password too, or use NEWSDESK_HOST=127.0.0.1")
+    if host not in LOCAL_HOSTS and not settings.api_key.strip():
+        raise ConfigError(
+            f"NEWSDESK_HOST={settings.host} would let other machines use the OpenAI-compatible "
+            "API (/v1) without a key (the UI password does not cover it): set "
+            "NEWSDESK_API_KEY too, or use NEWSDESK_HOST=127.0.0.1")
     return auth
 
 
@@ -52,10 +60,12 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def base_app() -> FastAPI:
-    """Our FastAPI app with its own routes (no docs pages: they would load scripts from a CDN)."""
-    app = FastAPI(title="Newsdesk", docs_url=None, redoc_url=None, openapi_url=None)
+def base_app(desk: NewsDesk, settings: Settings) -> FastAPI:
+    """Our FastAPI app with its own routes: ``/healthz``, ``/v1``, and the schema at
+    ``/openapi.json`` (no docs pages: they would load scripts from a CDN)."""
+    app = FastAPI(title="Newsdesk", docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.add_api_route("/healthz", healthz, methods=["GET"])
+    add_openai_api(app, desk, settings)
     return app
 
 
@@ -86,13 +96,13 @@ def create_app(desk: NewsDesk, settings: Settings, corpus: Path | None = None,
         echo: Print first-start progress on the console.
 
     Raises:
-        ConfigError: a non-local bind address without ``NEWSDESK_AUTH``.
+        ConfigError: a non-local bind address without ``NEWSDESK_AUTH`` and ``NEWSDESK_API_KEY``.
     """
     auth = check_bind(settings)
     ui = NewsdeskUI(desk, settings, corpus, echo=echo)
     ui.seeder.start()
     desk.warm()
-    return mount_ui(base_app(), build(ui), settings, auth)
+    return mount_ui(base_app(desk, settings), build(ui), settings, auth)
 
 
 def listen(host: str, port: int) -> list[socket.socket]:

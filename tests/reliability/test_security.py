@@ -171,13 +171,15 @@ def test_a_public_bind_with_auth_starts_and_rejects_unauthenticated_requests(tmp
     from gradio_client import Client
 
     app = start_app(tmp_path, args=["--no-seed"], wait_for_articles=False,
-                    NEWSDESK_HOST="0.0.0.0", NEWSDESK_AUTH="ann:s3cret pass")
+                    NEWSDESK_HOST="0.0.0.0", NEWSDESK_AUTH="ann:s3cret pass",
+                    NEWSDESK_API_KEY="k3y")
     try:
         port = int(app.url.rstrip("/").rsplit(":", 1)[1])
         if Path("/proc/net/tcp").exists():
             assert "0.0.0.0" in _listening(port)
         for method, path in (("GET", "config"), ("GET", "gradio_api/info"),
-                             ("POST", "gradio_api/call/list"), ("POST", "gradio_api/upload")):
+                             ("POST", "gradio_api/call/list"), ("POST", "gradio_api/upload"),
+                             ("GET", "v1/models"), ("POST", "v1/chat/completions")):
             r = httpx.request(method, app.url + path, json={"data": []}, timeout=30)
             assert r.status_code in (401, 403), (path, r.status_code, r.text[:200])
         with pytest.raises(Exception, match="(?i)login|credentials"):
@@ -186,5 +188,7 @@ def test_a_public_bind_with_auth_starts_and_rejects_unauthenticated_requests(tmp
             Client(app.url, verbose=False, auth=("ann", "wrong"))
         assert Client(app.url, verbose=False, auth=("ann", "s3cret pass")).predict(
             api_name="/list") == []
+        r = httpx.get(app.url + "v1/models", headers={"Authorization": "Bearer k3y"}, timeout=30)
+        assert r.status_code == 200 and r.json()["data"][0]["id"] == "newsdesk"
     finally:
         app.stop()

@@ -74,8 +74,8 @@ def test_ask_json_gives_an_answer_with_citations(
     assert answer["citations"], answer
     first = answer["citations"][0]
     assert f"[{first['n']}]" in answer["text"]
-    assert first["passage"]["article_id"].endswith("bridge.txt")
-    assert first["quote_text"] in BRIDGE
+    assert first["article_id"].endswith("bridge.txt")
+    assert first["quote"] in BRIDGE
 
 
 @pytest.mark.slow
