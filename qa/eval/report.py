@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qa.citations import strip_markers
-from qa.eval.metrics import GATED_METRICS, LABELS, METRICS
+from qa.eval.metrics import METRICS
 from qa.eval.results import EvalReport, format_metric
 from qa.eval.scoring import CaseResult
 
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["render_html", "write_html"]
+__all__ = ["case_status", "render_html", "write_html"]
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -32,26 +32,6 @@ def _env() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
                               trim_blocks=True, lstrip_blocks=True,
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-
-
-def _bars_view(metrics: Mapping[str, float | None], k: int,
-               thresholds: Mapping[str, float | None] | None) -> dict[str, Any]:
-    row, left, width = 26, 170, 380
-    bars = []
-    for i, name in enumerate(GATED_METRICS):
-        y = 6 + i * row
-        v = metrics.get(name)
-        lo = (thresholds or {}).get(name)
-        colour = "#4a6fd8" if lo is None or (v is not None and v >= lo) else "#d84a4a"
-        bars.append({
-            "y": y, "row": row, "height": row - 8, "colour": colour,
-            "label": LABELS[name].replace("@k", f"@{k}"), "value": format_metric(name, v),
-            "width": None if v is None else max(v, 0.0) * width,
-            "value_x": left + (v or 0) * width + 6,
-            "tick_x": None if lo is None else left + min(max(lo, 0.0), 1.0) * width})
-    ticks = [{"x": left + x * width, "label": f"{x:g}"} for x in (0, 0.25, 0.5, 0.75, 1.0)]
-    return {"bars": bars, "ticks": ticks, "left": left, "width": width,
-            "height": row * len(GATED_METRICS) + 30}
 
 
 def _histogram_view(latencies_ms: Sequence[float], bins: int) -> dict[str, Any]:
@@ -76,12 +56,17 @@ def _histogram_view(latencies_ms: Sequence[float], bins: int) -> dict[str, Any]:
     return view
 
 
+def case_status(r: CaseResult) -> str:
+    """``"failed"`` (any problem), ``"abstained"`` (rightly) or ``"passed"``."""
+    return "failed" if r.problems else "abstained" if r.abstained else "passed"
+
+
 def _case_view(r: CaseResult) -> dict[str, Any]:
     retrieved = ", ".join(f"{i + 1}. {p.get('title') or p.get('article_id')}"
                           + (" (gold)" if p.get("gold") else "")
                           for i, p in enumerate(r.passages))
     chars = len(strip_markers(r.answer_text, tidy=False))
-    return {"result": r, "retrieved": retrieved, "chars": chars}
+    return {"result": r, "retrieved": retrieved, "chars": chars, "status": case_status(r)}
 
 
 def _metric_rows(report: EvalReport, th: Mapping[str, float | None]) -> list[dict[str, Any]]:
@@ -99,13 +84,14 @@ def render_html(report: EvalReport, *, title: str = "Newsdesk evaluation",
                 below: Sequence[str] = ()) -> str:
     """The report as one self-contained HTML page (no scripts, no external resources)."""
     th = thresholds or {}
+    cases = [_case_view(r) for r in report.cases]
+    statuses = {s: sum(1 for c in cases if c["status"] == s)
+                for s in ("failed", "abstained", "passed")}
     return _env().get_template("report.html.jinja").render(
         title=title, counts=report.counts(), below=list(below),
         gated=any(v is not None for v in th.values()), rows=_metric_rows(report, th),
-        bars=_bars_view(report.metrics, report.k, th),
         histogram=_histogram_view([r.latency_ms for r in report.cases], 20),
-        failures=[_case_view(r) for r in report.failures()],
-        meta=list(report.meta.items()))
+        cases=cases, statuses=statuses, meta=list(report.meta.items()))
 
 
 def write_html(report: EvalReport, path: str | Path, **kwargs: Any) -> Path:
