@@ -10,11 +10,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import gradio as gr
 
 from qa import Answer, Conversation, NewsDesk, NewsdeskError
+from web.api_types import AnswerJSON, ArticleJSON, ChatAnswerJSON, DeletedJSON, IngestJSON
 from web.uploads import ingest_uploads
 
 log = logging.getLogger("newsdesk.ui")
@@ -96,7 +97,7 @@ class Api:
             self._convs.move_to_end(cid)
             return found
 
-    def api_ask(self, question: str) -> dict[str, Any]:
+    def api_ask(self, question: str) -> AnswerJSON:
         """Answer one question from the articles, in a fresh conversation.
 
         Args:
@@ -108,9 +109,9 @@ class Api:
             "standalone_question", "unsupported", "warnings"}`` (a citation is
             ``Citation.to_dict()``: ``quote_span`` is the quote's offsets in the article).
         """
-        return api_call(lambda: answer_json(self.desk.ask(question)))
+        return cast(AnswerJSON, api_call(lambda: answer_json(self.desk.ask(question))))
 
-    def api_chat(self, question: str, conversation_id: str = "") -> dict[str, Any]:
+    def api_chat(self, question: str, conversation_id: str = "") -> ChatAnswerJSON:
         """Ask within a conversation, so that follow-up questions are understood.
 
         Args:
@@ -122,26 +123,27 @@ class Api:
             (1 for the first question of the conversation).
         """
         conv = self._conversation(conversation_id)
-        return api_call(lambda: answer_json(conv.ask(question), conv))
+        return cast(ChatAnswerJSON, api_call(lambda: answer_json(conv.ask(question), conv)))
 
-    def api_list(self) -> list[dict[str, Any]]:
+    def api_list(self) -> list[ArticleJSON]:
         """List the stored articles, newest first.
 
         Returns:
             ``[{"id", "title", "url", "source", "sources", "published", "n_chunks", "copies"}]``.
         """
-        return api_call(lambda: [article_json(a) for a in self.desk.articles()])
+        return cast(list[ArticleJSON],
+                    api_call(lambda: [article_json(a) for a in self.desk.articles()]))
 
-    def api_delete(self, article_id: str) -> dict[str, Any]:
+    def api_delete(self, article_id: str) -> DeletedJSON:
         """Delete an article (its id from ``/list``) and its chunks.
 
         Returns:
             ``{"deleted": article_id, "chunks": number of chunks removed}``.
         """
         aid = (article_id or "").strip()
-        return api_call(lambda: {"deleted": aid, "chunks": self.desk.delete(aid)})
+        return api_call(lambda: DeletedJSON(deleted=aid, chunks=self.desk.delete(aid)))
 
-    def api_ingest(self, files: list[str] | None) -> dict[str, Any]:
+    def api_ingest(self, files: list[str] | None) -> IngestJSON:
         """Add uploaded article files (.txt .md .html .json .jsonl).
 
         Returns:
@@ -149,5 +151,5 @@ class Api:
             "issues": [{"file", "reason", "kind"}], "article_ids", "files"}``. (``file``, not
             ``path``: gradio_client would try to download a dict with a ``path`` key.)
         """
-        return api_call(
-            lambda: ingest_uploads(self.desk, files, self.uploads, self.max_file_mb)[0])
+        return cast(IngestJSON, api_call(
+            lambda: ingest_uploads(self.desk, files, self.uploads, self.max_file_mb)[0]))

@@ -349,7 +349,15 @@ def test_healthz_answers_beside_the_mounted_ui(newsdesk_app: RunningApp):
     assert status == 200 and kind.startswith("text/html") and "nd-question" in body
     assert not re.search(r'"auth_required":\s*true', body)
     status, _, body = _get(newsdesk_app.url + "gradio_api/info")
-    assert status == 200 and "/ask" in json.loads(body)["named_endpoints"]
+    named = json.loads(body)["named_endpoints"]
+    assert status == 200 and "/ask" in named
+    # typed return schemas: every field of a citation, an article, an ingest summary
+    for endpoint, fields in (("/ask", ("quote_span", "standalone_question", "unsupported")),
+                             ("/chat", ("conversation_id", "turn", "quote_span")),
+                             ("/list", ("n_chunks", "published", "copies")),
+                             ("/delete", ("deleted", "chunks"))):
+        returns = json.dumps(named[endpoint]["returns"])
+        assert all(f'"{f}"' in returns for f in fields), (endpoint, returns[:300])
     for path in ("docs", "redoc"):  # no API pages of our own (they would load a CDN)
         assert _get(newsdesk_app.url + path)[0] == 404
 
