@@ -100,7 +100,8 @@ def test_eval_command_end_to_end(tmp_path: Path) -> None:
     assert data["support"]["abstention_recall"] >= 8
     page = html.read_text()
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page
-    assert all(f"<h3>{c}</h3>" in page for c in data["failures"])
+    assert all(f'<details class="case failed" open>\n<summary><span class="tag failed">failed'
+               f"</span> <b>{c}</b>" in page for c in data["failures"])
 
 
 # --------------------------------------------------------------------------- --today, --half
