@@ -65,6 +65,11 @@ class Settings(BaseSettings):
         corpus: Folder the UI ingests on its first start, when the store is empty
             (default: the bundled ``corpus/``). ``NEWSDESK_CORPUS``.
         abstain_threshold: Evidence score under which the answerer abstains.
+        fetch_rate: Most requests per second sent to one host when fetching pages and
+            feeds. ``NEWSDESK_FETCH_RATE``.
+        allow_private_urls: Let fetches reach private, loopback and link-local addresses
+            (off by default, so a shared UI cannot reach inside its network).
+            ``NEWSDESK_ALLOW_PRIVATE_URLS=1``.
     """
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="forbid",
@@ -92,6 +97,8 @@ class Settings(BaseSettings):
     api_key: str = ""
     corpus: str = ""
     abstain_threshold: float = 0.0
+    fetch_rate: float = 1.0
+    allow_private_urls: bool = False
 
     @classmethod
     def settings_customise_sources(
@@ -176,6 +183,9 @@ class Settings(BaseSettings):
                 "(e.g. ollama:llama3.2) or openai:MODEL (e.g. openai:gpt-4o-mini)")
         if self.llm_timeout <= 0:
             raise ConfigError(f"NEWSDESK_LLM_TIMEOUT={self.llm_timeout} must be more than 0 seconds")
+        if self.fetch_rate <= 0:
+            raise ConfigError(f"NEWSDESK_FETCH_RATE={self.fetch_rate} must be more than 0 "
+                              "requests per second (e.g. 1)")
         if self.auth and ":" not in self.auth:
             raise ConfigError("NEWSDESK_AUTH must be user:password")
 
@@ -214,6 +224,16 @@ def _float(name: str, raw: str, default: Any) -> float | None:
         raise ConfigError(f"{name}={raw!r} is not a number: set it to e.g. {default}") from None
 
 
+def _flag(name: str, raw: str, default: Any) -> bool | None:
+    """A reader of yes/no switches (1/0, true/false, yes/no, on/off); blank keeps the default."""
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return None if value == "" else False
+    raise ConfigError(f"{name}={raw!r} is not understood: set it to 1 (on) or 0 (off)")
+
+
 _READERS: dict[str, Callable[[str, str, Any], Any]] = {
     "home": lambda name, raw, default: Path(raw).expanduser(),
     "embed_backend": lambda name, raw, default: raw.strip().lower(),
@@ -225,6 +245,8 @@ _READERS: dict[str, Callable[[str, str, Any], Any]] = {
     "port": _int(1),
     "llm_timeout": _float,
     "abstain_threshold": _float,
+    "fetch_rate": _float,
+    "allow_private_urls": _flag,
 }
 """How a variable's text becomes a field's value (the rest: the text, stripped)."""
 

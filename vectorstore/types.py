@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -22,6 +23,8 @@ class Article:
         source: Outlet or origin (``"AFP"``, a domain, a file name).
         published: Publication date, when known.
         path: The file it came from, for reports.
+        page_starts: For paged documents (PDF): where each page begins in ``text``
+            (page ``n`` starts at ``page_starts[n - 1]``); ``()`` for articles without pages.
     """
 
     id: str
@@ -31,6 +34,13 @@ class Article:
     source: str = ""
     published: date | None = None
     path: str = ""
+    page_starts: tuple[int, ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding ``offset`` of the text, or ``None`` without pages."""
+        if not self.page_starts:
+            return None
+        return max(1, bisect_right(self.page_starts, offset))
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""

@@ -31,7 +31,7 @@ def test_a_run_counts_what_it_did_and_a_second_run_changes_nothing(
     write(d / "storm.txt", OTHER)
     write(d / "club.txt", CLUB)
     write(d / "copy.txt", "\n\n".join(p.upper() for p in PARAS))  # the same words
-    (d / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (d / "scan.docx").write_bytes(b"PK\x03\x04")  # an unsupported type: skipped
     first = ing.run([d])
     assert (first.added, first.updated, first.unchanged, first.duplicates) == (3, 0, 0, 1)
     assert (first.failed, first.skipped) == (0, 1), first.issues
@@ -40,7 +40,7 @@ def test_a_run_counts_what_it_did_and_a_second_run_changes_nothing(
     assert first.tokens > 0 and first.changed
     assert sorted(first.article_ids) == ["file:docs/bridge.txt", "file:docs/club.txt",
                                          "file:docs/storm.txt"]
-    assert [i.path for i in first.issues] == [str(d / "scan.pdf")]
+    assert [i.path for i in first.issues] == [str(d / "scan.docx")]
     rev, n = store.revision(), store.count_chunks()
 
     again = ing.run([d])

@@ -1,4 +1,4 @@
-"""Read articles from files and folders: .txt, .md, .html, .json and .jsonl.
+"""Read articles from files and folders: .txt, .md, .html, .json, .jsonl and .pdf.
 
 :func:`load_paths` walks what it is given and yields one :class:`~vectorstore.types.Article`
 per article found and one :class:`LoadIssue` per file (or record) that could not be

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-SUPPORTED = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
-SUPPORTED_HINT = "use .txt, .md, .html, .json or .jsonl"
+SUPPORTED = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".pdf")
+SUPPORTED_HINT = "use .txt, .md, .html, .json, .jsonl or .pdf"
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 20 * MB

@@ -26,6 +26,7 @@ from vectorstore.loading.common import (
 )
 from vectorstore.loading.html import from_html
 from vectorstore.loading.json import from_json, from_jsonl
+from vectorstore.loading.pdf import from_pdf
 from vectorstore.loading.text import from_text
 from vectorstore.types import Article
 
@@ -164,7 +165,7 @@ def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Article
     """Read one file into its articles, or into the issues that stopped it.
 
     Args:
-        path: A .txt, .md, .html, .htm, .json or .jsonl file.
+        path: A .txt, .md, .html, .htm, .json, .jsonl or .pdf file.
         max_bytes: Largest size read; a bigger file gives one issue naming the cap.
 
     Returns:
@@ -192,6 +193,8 @@ def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Article
         return [LoadIssue(where, f"cannot read {path.name}: {os_reason(e)}")]
     if len(data) > max_bytes:  # grew since stat
         return [LoadIssue(where, too_big_reason(len(data), max_bytes))]
+    if ext == ".pdf":
+        return [from_pdf(data, path)]
     decoded = _decode(data)
     if isinstance(decoded, LoadIssue):
         return [LoadIssue(where, decoded.reason, decoded.kind)]

@@ -213,14 +213,14 @@ def test_too_big_names_cap_in_megabytes(tmp_path: Path) -> None:
 
 
 def test_unsupported_extension(tmp_path: Path) -> None:
-    pdf = write(tmp_path / "folder" / "report.pdf", b"%PDF-1.4")
+    pdf = write(tmp_path / "folder" / "report.docx", b"PK\x03\x04")
     write(tmp_path / "folder" / "ok.txt", "Title\n\nText.")
     out = list(load_paths([tmp_path / "folder"]))
     skipped = [i for i in issues(out) if i.path == str(pdf)]
     assert skipped == [
         LoadIssue(
             str(pdf),
-            "unsupported file type .pdf: use .txt, .md, .html, .json or .jsonl",
+            "unsupported file type .docx: use .txt, .md, .html, .json, .jsonl or .pdf",
             kind="skipped",
         )
     ]
