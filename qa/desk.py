@@ -79,7 +79,9 @@ class NewsDesk:
         emb = Embedder.from_settings(s)
         store = open_store(s, model=emb.identity, dim=emb.dim, backend=emb.backend)
         emb = emb.matching(store.info().backend)  # the store's vectors decide the precision
-        return cls(s, store, emb, llm=None if llm is None or isinstance(llm, str) else llm)
+        desk = cls(s, store, emb, llm=None if llm is None or isinstance(llm, str) else llm)
+        desk.finish_pending()  # a write that crashed between the catalog and the vectors
+        return desk
 
     def warm(self, background: bool = True) -> threading.Thread | None:
         """Load the model, the BM25 index and the answerer now (in a thread by default)."""
@@ -227,20 +229,24 @@ class NewsDesk:
         return self.store.articles()
 
     def stats(self) -> dict[str, Any]:
-        """Counts and facts about the store."""
+        """Counts and facts about the store (BM25 brought up to date first)."""
+        self._sync_lexical()
         info = self.store.info()
         arts = self.store.articles(include_duplicates=True)
         canon = [a for a in arts if not a.dup_of]
         dates = sorted(a.published for a in canon if a.published)
         return {
             "articles": len(canon), "duplicates": len(arts) - len(canon),
-            "chunks": self.store.count_chunks(),
+            "chunks": self.store.count_chunks(), "bm25_chunks": len(self.lexical),
             "sources": sorted({s for a in canon for s in a.sources}),
             "earliest": dates[0].isoformat() if dates else None,
             "latest": dates[-1].isoformat() if dates else None,
             "model": info.model, "dim": info.dim, "backend": info.backend,
             "schema_version": info.schema_version, "revision": info.revision,
-            "store": self.store.location, "llm": self.settings.llm,
+            "journal_seq": self.store.journal_seq(),
+            "full_rebuilds": self.lexical.full_rebuilds, "pending": len(self.store.pending()),
+            "store": self.store.location, "catalog": self.store.catalog.url,
+            "llm": self.settings.llm,
         }
 
     def is_empty(self) -> bool:
@@ -249,21 +255,39 @@ class NewsDesk:
 
     def reindex(self, progress: Progress | None = None) -> IngestReport:
         """Re-chunk and re-embed every article with the configured model."""
-        from vectorstore.types import Article
+        return self.repair(progress)
 
+    def repair(self, progress: Progress | None = None) -> IngestReport:
+        """Rebuild the vector store from the catalog's texts (a damaged or lost Chroma store):
+        every chunk and vector is dropped, then every article chunked and embedded again."""
         with self._write_lock:
-            records = self.store.articles()
-            arts = [Article(id=r.id, text=self.store.article_text(r.id), title=r.title, url=r.url,
-                            source=r.source, published=r.published, path=r.path) for r in records]
             self.store.backend = self.embedder.backend  # recorded with the new vectors
             self.store.drop_chunks()
-            for r, art in zip(records, arts, strict=True):  # mark each as needing chunks
-                self.store.put_article(art, text_hash=r.hash, simhash=r.simhash, n_chunks=0,
-                                       copies=r.copies)
-            ing = Ingestor(self.store, self.embedder, self.chunker, None)
-            report = ing.ingest_articles(arts, progress=progress)
-            self._sync_lexical()
+            report = self._finish(progress) or IngestReport()
         return report
+
+    def finish_pending(self, progress: Progress | None = None) -> IngestReport | None:
+        """Chunk and embed the articles whose vectors were never written (an ingest that
+        crashed between its catalog write and its vectors); ``None`` when none were."""
+        if not self.store.pending():
+            return None
+        with self._write_lock:
+            return self._finish(progress)
+
+    def _finish(self, progress: Progress | None) -> IngestReport | None:
+        report = Ingestor(self.store, self.embedder, self.chunker, None).finish_pending(progress)
+        self._sync_lexical()
+        return report
+
+    def export_articles(self, path: str | Path) -> int:
+        """Write every article (texts and metadata, no vectors) to ``path`` as JSONL."""
+        return self.store.catalog.export_jsonl(path)
+
+    def import_articles(self, path: str | Path, progress: Progress | None = None) -> IngestReport:
+        """Read a file of :meth:`export_articles` into the catalog, then embed its articles."""
+        with self._write_lock:
+            self.store.catalog.import_jsonl(path)
+            return self._finish(progress) or IngestReport()
 
     def reset(self) -> None:
         """Delete every article, chunk and vector."""

@@ -7,7 +7,8 @@ behind it:
   looks their hashes up in the store (the embedding cache), in batches;
 * the calling thread encodes the chunks no stored vector exists for (each distinct
   text once: an unchanged chunk is never embedded twice);
-* a writer thread stores each encoded batch in a few large Chroma calls.
+* a writer thread stores each encoded batch: its catalog rows and journal entries in one
+  transaction, then its vectors in a few large Chroma calls, then marks them indexed.
 
 Store writes happen in one thread and in order, so duplicates recorded as copies of
 an article are written after that article.
@@ -40,6 +41,7 @@ from vectorstore.lexical import LexicalIndex, pretokenize
 from vectorstore.loading import LoadIssue, load_paths
 from vectorstore.pipeline import Pipeline
 from vectorstore.store import ArticleRecord, ArticleWrite, Store
+from vectorstore.store.codec import article_of
 from vectorstore.types import Article, Chunk
 
 Progress = Callable[[int, int, str], None]
@@ -179,6 +181,17 @@ class Ingestor:
             rep.seconds = time.perf_counter() - t0
         return rep
 
+    def finish_pending(self, progress: Progress | None = None) -> IngestReport | None:
+        """Chunk and embed the articles whose vectors were never written, from their stored
+        texts: an ingest that crashed between its catalog write and its vectors (or a
+        ``reindex``/``repair`` under way). ``None`` when there were none."""
+        ids = self.store.pending()
+        if not ids:
+            return None
+        recs = self.store.get_articles(ids)
+        arts = [article_of(r, self.store.article_text(aid)) for aid, r in recs.items()]
+        return self.ingest_articles(arts, progress=progress)
+
     def refresh_lexical(self) -> None:
         """Bring the BM25 index up to the store's revision (see :meth:`LexicalIndex.sync`)."""
         if self.lexical is not None:
@@ -301,10 +314,14 @@ class Ingestor:
         for label in batch.done:
             events.put(label)
         writes = _writes_of(batch)
-        self.store.write_articles(writes)
+        copies = self.store.write_articles(writes)  # stored meanwhile by another process
         # The BM25 rebuild after ingest finds these tokenized already (off the critical path).
         pretokenize([c.text for w in writes for c in w.chunks])
         for p in batch.items:
+            if p.article.id in copies:
+                rep.duplicates += 1
+                events.put(p.article.title or p.article.id)
+                continue
             rep.chunks += len(p.chunks)
             rep.tokens += sum(c.n_tokens for c in p.chunks)
             rep.article_ids.append(p.article.id)

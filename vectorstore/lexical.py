@@ -1,4 +1,5 @@
-"""BM25 over chunk texts, saved beside the store and kept in step with the store's revision.
+"""BM25 over chunk texts, saved beside the store and kept in step with the store's revision
+(the catalog's journal: every process applies just the articles another one changed).
 
 The index keeps each chunk's term counts beside the BM25 scores, so a change to a few
 articles is applied by dropping their chunks' rows and adding the new ones, then
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 import shutil
 import sys
 import threading
@@ -23,6 +26,8 @@ from vectorstore.ids import short_hash
 from vectorstore.store.codec import day_number
 from vectorstore.text.stemming import new_stemmer, shared_stemmer
 from vectorstore.types import Filters
+
+log = logging.getLogger(__name__)
 
 _FORMAT = 2  # 2 adds the term counts (counts/*.npy) that incremental updates start from
 _READABLE = frozenset({1, 2})  # format 1 still searches; its first update is a full build
@@ -133,6 +138,14 @@ class ChunkSource(Protocol):
         tuple[list[str], list[str], list[dict[str, Any]]]]: ...
 
 
+def _under_way(store: Any, rev: int) -> bool:
+    """Whether another write is under way (articles whose vectors are not written yet) or
+    came since ``rev``: the journal then names its articles again, and the next sync
+    applies them."""
+    pending = getattr(store, "pending", None)
+    return (bool(pending()) if callable(pending) else False) or store.revision() != rev
+
+
 def _collect(rows: Iterable[tuple[list[str], list[str], list[dict[str, Any]]]]
              ) -> tuple[list[str], list[str], list[int], list[str], list[str]]:
     """Ids, texts, days, sources and article ids of ``(ids, texts, metadatas)`` batches."""
@@ -173,6 +186,7 @@ class LexicalIndex:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.revision = -1
+        self.full_rebuilds = 0
         self._bm25: Any = None
         self._ids: list[str] = []
         self._days = np.zeros(0, dtype=np.int32)
@@ -233,20 +247,57 @@ class LexicalIndex:
     def sync(self, store: ChunkSource, revision: int | None = None) -> None:
         """Bring the index to the store's revision (``revision``, or read it now).
 
-        When the store can tell which articles changed since the index's revision (the
-        writes were made through this process's store), only their chunks are read and
-        re-indexed; otherwise, or when the chunk count then disagrees, the index is rebuilt
-        from every chunk.
+        When the store can tell which articles changed since the index's revision (its
+        journal, which every process writes), only their chunks are read and re-indexed;
+        otherwise (a gap it cannot follow), or when the chunk count then disagrees while no
+        write is under way, the index is rebuilt from every chunk: counted in
+        :attr:`full_rebuilds`, and logged.
         """
         rev = store.revision() if revision is None else revision
         with self._lock:
             if self.revision == rev:
                 return
-            changed = store.changed_articles(self.revision, rev) if self.revision >= 0 else None
-            if (changed is not None and self.update(changed, store.chunks_of(changed), rev)
-                    and len(self) == store.count_chunks()):
+            why = self._follow(store, rev)
+            if why is None:
                 return
+            if self.revision >= 0:  # (a first build, with no index to update, is no rebuild)
+                log.info("full BM25 rebuild at revision %d: %s", rev, why)
+                self.full_rebuilds += 1
             self.build(store.iter_chunks(), rev)
+
+    def _follow(self, store: ChunkSource, rev: int, tries: int = 3) -> str | None:
+        """Apply the articles changed up to ``rev``; ``None`` when done, else why it cannot be.
+
+        Another process sharing the index folder may save a newer index meanwhile (this one's
+        term counts are then gone from disk): that one is loaded and followed on from.
+        """
+        why = "no index yet"
+        for _ in range(tries):
+            if self.revision < 0:
+                return why
+            if self._saved_counts() is None and self._adopt(store, rev) and self.revision >= rev:
+                return None
+            changed = store.changed_articles(self.revision, rev)
+            if changed is None:
+                return f"the store cannot say what changed since revision {self.revision}"
+            if self.update(changed, store.chunks_of(changed), rev):
+                if len(self) == store.count_chunks() or _under_way(store, rev):
+                    return None  # (a write under way journals its articles again when done)
+                return "its chunk count disagrees with the store's"
+            why = f"no term counts saved for revision {self.revision}"
+        return why
+
+    def _adopt(self, store: ChunkSource, rev: int) -> bool:
+        """Load the index another process saved here since this one was (it has no counts
+        for this one's revision to update from), when the store's journal joins the two."""
+        try:
+            saved = int((self.folder / "counts" / "revision").read_text())
+        except (OSError, ValueError):
+            return False
+        if saved == self.revision or store.changed_articles(min(saved, rev),
+                                                            max(saved, rev)) is None:
+            return False
+        return self.load() >= 0
 
     def _tokenize(self, texts: Sequence[str]) -> list[list[str]]:
         """BM25 tokens of ``texts``: what ingest tokenized already, the rest now."""
@@ -289,7 +340,7 @@ class LexicalIndex:
         return counts if len(counts) == len(self._ids) else None
 
     def _save(self, counts: TermCounts) -> None:
-        tmp = self.folder.with_name(self.folder.name + ".tmp")
+        tmp = self.folder.with_name(f"{self.folder.name}.{os.getpid()}.tmp")  # (one per process)
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True, exist_ok=True)
         if self._bm25 is not None:
@@ -304,11 +355,14 @@ class LexicalIndex:
         (tmp / "meta.json").write_text(json.dumps({
             "format": _FORMAT, "revision": self.revision, "ids": self._ids,
             "sources": list(self._sources), "articles": list(self._articles)}))
-        old = self.folder.with_name(self.folder.name + ".old")
+        old = self.folder.with_name(f"{self.folder.name}.{os.getpid()}.old")
         shutil.rmtree(old, ignore_errors=True)
-        if self.folder.exists():
-            self.folder.rename(old)
-        tmp.rename(self.folder)
+        try:
+            if self.folder.exists():
+                self.folder.rename(old)
+            tmp.rename(self.folder)
+        except OSError:  # another process sharing the folder saved at the same moment: keep its
+            shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
 
     def load(self) -> int:

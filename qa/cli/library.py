@@ -1,4 +1,5 @@
-"""``newsdesk`` commands that manage the articles: ingest, stats, list, delete, reindex, reset."""
+"""``newsdesk`` commands that manage the articles: ingest, stats, list, delete, reindex, repair,
+export, import, reset."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Any
 from qa.cli.common import EXIT_USAGE, open_desk
 from qa.cli.progress import tqdm_progress
 
-__all__ = ["add_commands", "cmd_delete", "cmd_ingest", "cmd_list", "cmd_reindex", "cmd_reset",
-           "cmd_stats"]
+__all__ = ["add_commands", "cmd_delete", "cmd_export", "cmd_import", "cmd_ingest", "cmd_list",
+           "cmd_reindex", "cmd_repair", "cmd_reset", "cmd_stats"]
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -79,6 +80,34 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_repair(args: argparse.Namespace) -> int:
+    """``newsdesk repair``: rebuild the vector store from the catalog's texts."""
+    desk = open_desk(args)
+    with tqdm_progress("article") as update:
+        report = desk.repair(progress=update)
+    print(f"rebuilt the vector store from the catalog: {report.summary()}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``newsdesk export FILE``: every article and its metadata as JSONL (no vectors)."""
+    n = open_desk(args).export_articles(args.file)
+    print(f"exported {n} articles to {args.file}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``newsdesk import FILE``: read a file of ``export`` into the catalog, then embed it."""
+    desk = open_desk(args)
+    with tqdm_progress("article") as update:
+        report = desk.import_articles(args.file, progress=update)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print(f"imported {args.file}: {report.summary()}")
+    return 0
+
+
 def cmd_reset(args: argparse.Namespace) -> int:
     """``newsdesk reset``: delete every article (asks first unless ``--yes``)."""
     desk = open_desk(args)
@@ -116,6 +145,18 @@ def add_commands(sub: Any) -> None:
 
     s = sub.add_parser("reindex", help="re-embed every article with the configured model")
     s.set_defaults(fn=cmd_reindex)
+
+    s = sub.add_parser("repair", help="rebuild the vector store from the catalog's texts")
+    s.set_defaults(fn=cmd_repair)
+
+    s = sub.add_parser("export", help="write every article (no vectors) to a JSONL file")
+    s.add_argument("file")
+    s.set_defaults(fn=cmd_export)
+
+    s = sub.add_parser("import", help="read a file of `export`, then embed its articles")
+    s.add_argument("file")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_import)
 
     s = sub.add_parser("reset", help="delete everything (asks first)")
     s.add_argument("--yes", action="store_true", help="do not ask")

@@ -84,6 +84,23 @@ def test_a_copy_that_changes_becomes_a_story_of_its_own(settings, embedder, chun
     assert store.article_text("file:docs/copy.txt").startswith("The football club")
 
 
+def test_a_story_rewritten_to_another_ones_text_becomes_its_copy(settings, embedder, chunker,
+                                                                 tmp_path):
+    """The catalog stores a text once per collection: an article whose new text another
+    article already has is recorded as that one's copy (its own chunks go)."""
+    store, ing = make(settings, embedder, chunker)
+    d = tmp_path / "docs"
+    ing.run([write(d / "bridge.txt", "\n\n".join(PARAS)), write(d / "club.txt", CLUB)])
+    rep = ing.run([write(d / "club.txt", "\n\n".join(PARAS))])
+    assert rep.duplicates == 1 and rep.failed == 0
+    rec = store.get_article("file:docs/club.txt")
+    assert rec is not None and rec.dup_of == "file:docs/bridge.txt"
+    assert store.chunk_ids_of("file:docs/club.txt") == [] and store.pending() == []
+    assert [c["id"] for c in store.get_article("file:docs/bridge.txt").copies] == [
+        "file:docs/club.txt"]
+    assert store.count_chunks() == store.get_article("file:docs/bridge.txt").n_chunks
+
+
 def test_bad_files_come_back_as_issues_and_the_batch_goes_on(
         settings, embedder, chunker, tmp_path):
     store, ing = make(settings, embedder, chunker)

@@ -13,7 +13,7 @@ import pytest
 from store_helpers import OTHER, PARAS, make, write
 
 from vectorstore.lexical import LexicalIndex, _tokens
-from vectorstore.store import ARTICLES, open_store
+from vectorstore.store import open_store
 from vectorstore.text.stemming import new_stemmer
 from vectorstore.types import Filters
 
@@ -156,31 +156,22 @@ def test_bm25_follows_writes_reading_only_the_changed_articles(store_settings, e
     assert scores(lex, "zorblat stadium") == {}
     assert len(spy.calls["iter_chunks"]) == 1  # only the one for `full` above
 
-    # A write by another process (another Store object: this one cannot say what changed)
-    # means a rebuild from every chunk.
+    # A write by another store object (as another process would) is read from the catalog's
+    # journal too: only its article is read again, no rebuild.
     other, other_ing = make(store_settings, embedder, chunker)
     other_ing.lexical = None
     other_ing.run([write(d / "fair.txt", "The Borvex fair drew 900 guests to Lyon.")])
-    assert store.changed_articles(lex.revision, store.revision()) is None
+    assert store.changed_articles(lex.revision, store.revision()) == {"file:docs/fair.txt"}
     lex.sync(store)
-    assert len(spy.calls["iter_chunks"]) == 2
+    assert len(spy.calls["iter_chunks"]) == 1 and lex.full_rebuilds == 0
     assert set(scores(lex, "borvex fair")) <= set(store.chunk_ids_of("file:docs/fair.txt"))
     assert scores(lex, "borvex fair") and len(lex) == store.count_chunks()
-
-
-def record_scans(store: Any) -> list[dict[str, Any]]:
-    """Record each read of every article record (Chroma ``get`` with a ``limit``) from now on."""
-    seen: list[dict[str, Any]] = []
-    col = store._col(ARTICLES)
-    real = col.get
-
-    def get(*a: Any, **kw: Any) -> Any:
-        if "limit" in kw:
-            seen.append(kw)
-        return real(*a, **kw)
-
-    col.get = get
-    return seen
+    # A revision this catalog never had (an index of another catalog): a full rebuild, counted.
+    assert store.changed_articles(lex.revision, lex.revision + 5) is None
+    shutil.rmtree(lex.folder)  # (no saved index to follow on from either)
+    lex.revision += 10**6
+    lex.sync(store)
+    assert len(spy.calls["iter_chunks"]) == 2 and lex.full_rebuilds == 1
 
 
 def test_near_duplicate_detection_reads_the_article_list_once_per_process(
@@ -189,57 +180,34 @@ def test_near_duplicate_detection_reads_the_article_list_once_per_process(
     d = tmp_path / "docs"
     ing.run([write(d / "bridge.txt", "\n\n".join(PARAS)), write(d / "storm.txt", OTHER)])
 
-    def from_chroma() -> dict[str, int]:  # a fresh Store, no saved list: read from Chroma
-        shutil.rmtree(Path(store_settings.home) / "cache", ignore_errors=True)
+    def from_catalog() -> dict[str, int]:  # a fresh Store: read whole from the catalog
         return open_store(store_settings, model=embedder.identity, dim=embedder.dim).simhashes()
 
-    scans = record_scans(store)  # (the first ingest read the list already)
-    assert store.simhashes() == from_chroma() and scans == []
+    reads = store.view.full_reads  # (the first ingest read the list already)
+    assert reads == 1 and store.simhashes() == from_catalog()
     # writes through this store: an update, a new article, a near copy, a deletion
     rep = ing.run([write(d / "storm.txt", OTHER + " Crews worked in the rain."),
                    write(d / "club.txt", SENTENCES[4]),
                    write(d / "bridge-copy.txt", "DUNMORE (Wire) - " + "\n\n".join(PARAS))])
     assert (rep.added, rep.updated, rep.duplicates) == (1, 1, 1), rep.issues
-    assert store.simhashes() == from_chroma()
+    assert store.simhashes() == from_catalog()
     store.delete_article("file:docs/club.txt")
-    assert store.simhashes() == from_chroma() and scans == []
+    assert store.simhashes() == from_catalog() and store.view.full_reads == 1
     assert "file:docs/club.txt" not in store.simhashes()
-    # a near copy is still found from the cached list
+    # a near copy is still found from the list in memory
     again = ing.run([write(d / "bridge-copy2.txt", "\n\n".join(PARAS) + "\n\nEditing by J. Doe.")])
-    assert again.duplicates == 1 and scans == []
+    assert again.duplicates == 1 and store.view.full_reads == 1
 
-    # another process writes: this store cannot vouch for its list, and reads it again
+    # another process writes: this store follows the journal, reading just that article
     other, other_ing = make(store_settings, embedder, chunker)
     other_ing.run([write(d / "fair.txt", "The Borvex fair drew 900 guests to Lyon.")])
-    assert "file:docs/fair.txt" in store.simhashes() and len(scans) == 1
-    assert store.simhashes() == from_chroma()
-
-
-def test_a_new_process_starts_from_the_saved_simhash_list_while_it_is_current(
-        store_settings, embedder, chunker, tmp_path):
-    store, ing = make(store_settings, embedder, chunker)
-    d = tmp_path / "docs"
-    ing.run([write(d / "bridge.txt", "\n\n".join(PARAS)), write(d / "storm.txt", OTHER)])
-    store.save_simhashes()  # as NewsDesk does after each ingest and delete
-
-    def new_process() -> Any:
-        return open_store(store_settings, model=embedder.identity, dim=embedder.dim)
-
-    nxt = new_process()
-    scans = record_scans(nxt)
-    assert nxt.simhashes() == store.simhashes() and len(nxt.simhashes()) == 2
-    assert scans == []
-    # a write the file does not know of: the next process reads the records again
-    other, other_ing = make(store_settings, embedder, chunker)
-    other_ing.lexical = None
-    other_ing.run([write(d / "fair.txt", "The Borvex fair drew 900 guests to Lyon.")])
-    later = new_process()
-    scans = record_scans(later)
-    assert "file:docs/fair.txt" in later.simhashes() and len(scans) == 1
-    # ... and saves what it read, for the one after it
-    last = new_process()
-    scans = record_scans(last)
-    assert last.simhashes() == later.simhashes() and scans == []
+    assert "file:docs/fair.txt" in store.simhashes() and store.view.full_reads == 1
+    assert store.simhashes() == from_catalog()
+    # ... and its copies: a copy recorded there is known here
+    other_ing.run([write(d / "fair-copy.txt", "The Borvex fair drew 900 guests to Lyon!")])
+    rec = store.get_article("file:docs/fair-copy.txt")
+    assert rec is not None and rec.dup_of == "file:docs/fair.txt"
+    assert store.view.full_reads == 1
 
 
 def test_the_bm25s_state_we_fill_is_all_that_bm25s_index_sets():

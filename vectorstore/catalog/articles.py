@@ -36,7 +36,8 @@ def _insert(conn: Connection) -> Any:
     return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(articles)
 
 
-def put_rows(conn: Connection, rows: Sequence[ArticleRow], writer: Writer) -> PutResult:
+def put_rows(conn: Connection, rows: Sequence[ArticleRow], writer: Writer,
+             merge_copies: bool = False) -> PutResult:
     """Insert or update ``rows`` and journal each write; see ``Catalog.put_articles``."""
     _check_collections(conn, {r.collection for r in rows})
     stamp = now()
@@ -57,7 +58,7 @@ def put_rows(conn: Connection, rows: Sequence[ArticleRow], writer: Writer) -> Pu
             inserted.discard(key)  # a second row with the same id is compared to this one
             added.append(key)
             continue
-        outcome, holder = _put_existing(conn, row, stamp)
+        outcome, holder = _put_existing(conn, row, stamp, merge_copies)
         if outcome == "changed":
             changed.append(key)
         elif outcome == "unchanged":
@@ -81,7 +82,8 @@ def _check_collections(conn: Connection, names: set[str]) -> None:
         raise NotFound(f"no collection {name!r}: make it first (Catalog.ensure_collection)")
 
 
-def _put_existing(conn: Connection, row: ArticleRow, stamp: Any) -> tuple[str, str]:
+def _put_existing(conn: Connection, row: ArticleRow, stamp: Any,
+                  merge_copies: bool = False) -> tuple[str, str]:
     """Update ``row``'s stored article if it differs: ``("changed"|"unchanged"|"duplicate", holder)``."""
     where = and_(articles.c.collection == row.collection, articles.c.id == row.id)
     old = conn.execute(select(articles).where(where)).mappings().first()
@@ -89,6 +91,10 @@ def _put_existing(conn: Connection, row: ArticleRow, stamp: Any) -> tuple[str, s
     if old is None:
         return "duplicate", holder or ""
     new = article_values(row)
+    if merge_copies:  # copies recorded meanwhile (by another writer) are kept
+        mine = {c.get("id") for c in new["copies"]}
+        new["copies"] = [c for c in old["copies"] or () if c.get("id") not in mine] \
+            + new["copies"]
     if row.text is None:
         new["text"] = old["text"]
     if all(old[k] == new[k] for k in _COMPARED):
@@ -157,6 +163,17 @@ def mark_indexed(conn: Connection, collection: str, counts: Mapping[str, int],
         if res.rowcount:
             done.append(aid)
     return add_journal(conn, [("changed", collection, a) for a in done], writer)
+
+
+def set_pending(conn: Connection, keys: Sequence[tuple[str, str]]) -> list[str]:
+    """Mark the articles ``(collection, id)`` not indexed; return the ids found."""
+    done: list[str] = []
+    for c, aid in keys:
+        res = conn.execute(update(articles).where(
+            articles.c.collection == c, articles.c.id == aid).values(indexed=False))
+        if res.rowcount:
+            done.append(aid)
+    return done
 
 
 def set_copies(conn: Connection, collection: str, article_id: str,

@@ -89,18 +89,36 @@ class Catalog:
 
     # -- writes ---------------------------------------------------------------------------
 
-    def put_articles(self, rows: Iterable[ArticleRow], *, process: str | None = None) -> PutResult:
+    def put_articles(self, rows: Iterable[ArticleRow], *, process: str | None = None,
+                     pending: bool = False, merge_copies: bool = False) -> PutResult:
         """Store ``rows`` and journal each write, in one transaction.
 
         A row whose id is new is added; one whose id is stored is updated if it differs
         (``text=None`` keeps the stored text); one whose text another article of its
         collection already has (same content hash) is not stored but reported as a duplicate
         of that article. Added and text-changed articles are not ``indexed`` until
-        :meth:`mark_indexed`.
+        :meth:`mark_indexed`; with ``pending``, no row stored (added, changed or unchanged) is
+        until then: its vectors are about to be rewritten. With ``merge_copies``, a stored
+        row keeps the copies it has that ``rows`` do not name (recorded by another writer).
         """
         rows = list(rows)
         with writing(self.engine) as conn:
-            return arts.put_rows(conn, rows, self._writer(process))
+            out = arts.put_rows(conn, rows, self._writer(process), merge_copies)
+            if pending:
+                refused = {i for i, _ in out.duplicates}
+                arts.set_pending(conn, [(r.collection, r.id) for r in rows
+                                        if r.id not in refused])
+            return out
+
+    def mark_pending(self, ids: Iterable[str], collection: str = DEFAULT_COLLECTION, *,
+                     process: str | None = None) -> int:
+        """Record that the vectors of these articles are to be written again (journalled as
+        ``changed``); :meth:`pending` lists them until :meth:`mark_indexed`. Returns the head."""
+        with writing(self.engine) as conn:
+            keys = [(collection, i) for i in dict.fromkeys(ids)]
+            done = arts.set_pending(conn, keys)
+            return arts.add_journal(conn, [("changed", collection, a) for a in done],
+                                    self._writer(process))
 
     def mark_indexed(self, counts: Mapping[str, int], collection: str = DEFAULT_COLLECTION, *,
                      process: str | None = None) -> int:
@@ -133,6 +151,16 @@ class Catalog:
             out = arts.set_copies(conn, collection, article_id, copies, self._writer(process))
         assert out is not None
         return out
+
+    def remove_copy(self, article_id: str, copy_id: str, collection: str = DEFAULT_COLLECTION,
+                    *, process: str | None = None) -> ArticleRow | None:
+        """Forget the copy ``copy_id`` of ``article_id``; the row after, or ``None`` if none."""
+        with writing(self.engine) as conn:
+            row = arts.get_row(conn, collection, article_id, with_text=False)
+            if row is None:
+                return None
+            copies = [c for c in row.copies if c.get("id") != copy_id]
+            return arts.set_copies(conn, collection, article_id, copies, self._writer(process))
 
     # -- reads ----------------------------------------------------------------------------
 

@@ -1,12 +1,18 @@
-"""The Chroma vector store: the only package that imports ``chromadb``.
+"""The vector store: the only package that imports ``chromadb``.
 
-* :mod:`~vectorstore.store.schema`: the collections, the schema record, the record types.
-* :mod:`~vectorstore.store.codec`: articles, chunks and passages to and from record metadata.
+Chroma holds the vectors, chunk texts and the chunk metadata that filters need; articles,
+their full texts and copies, the schema record and the write journal live in the catalog
+(:mod:`vectorstore.catalog`).
+
+* :mod:`~vectorstore.store.schema`: the chunk collection, the record types.
+* :mod:`~vectorstore.store.codec`: chunks and passages to and from record metadata; catalog
+  rows to and from article records.
 * :mod:`~vectorstore.store.client`: the Chroma client (embedded or server), retries, errors.
-* :mod:`~vectorstore.store.journal`: the write journal and the saved SimHash list.
+* :mod:`~vectorstore.store.follow`: the SimHash list and copy index, following the journal.
+* :mod:`~vectorstore.store.legacy`: stores from before the catalog, copied into it.
 * :mod:`~vectorstore.store.base`, :mod:`~vectorstore.store.articles`,
   :mod:`~vectorstore.store.chunks`, :mod:`~vectorstore.store.store`: the :class:`Store`
-  (connection and revisions, article records, chunk records, batched writes) and
+  (connection, catalog and revisions, article records, chunk records, batched writes) and
   :func:`open_store`.
 """
 

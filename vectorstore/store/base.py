@@ -1,27 +1,31 @@
-"""The core of the store: its Chroma connection, schema record, revisions and write journal."""
+"""The core of the store: its Chroma connection, its catalog, the schema record, revisions and
+the write lock.
+
+The revision is the catalog's journal head (plus a fixed offset for a store migrated from
+before the catalog, so that a BM25 index saved then stays current): every process sees
+every other's writes in it, and :meth:`StoreBase.changed_articles` reads the journal.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import socket
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from vectorstore.catalog import Catalog, open_catalog
 from vectorstore.config import Settings
 from vectorstore.errors import ModelMismatch
-from vectorstore.ids import short_hash
 from vectorstore.store.client import Connection, guard
-from vectorstore.store.journal import Journal, SimHashList
-from vectorstore.store.schema import (
-    CHUNKS,
-    COLLECTIONS,
-    META,
-    SCHEMA_VERSION,
-    TEXTS,
-    StoreInfo,
-    next_revision,
-)
-from vectorstore.types import Article
+from vectorstore.store.follow import CatalogView
+from vectorstore.store.legacy import MIGRATED, REVISION_BASE, migrate_legacy
+from vectorstore.store.schema import CHUNKS, SCHEMA_VERSION, StoreInfo
+
+log = logging.getLogger(__name__)
 
 BATCH = 2000
 """Records in one Chroma call."""
@@ -29,10 +33,14 @@ IN_BATCH = 500
 """Values in one ``$in`` filter."""
 Rows = Iterator[tuple[list[str], list[str], list[dict[str, Any]]]]
 """``(ids, texts, metadatas)`` batches of chunk records."""
+JOURNAL_FOLLOW_MAX = 20_000
+"""Journal entries beyond which :meth:`StoreBase.changed_articles` gives up (a rebuild is cheaper)."""
+FOLLOW_BATCH = 1000
+"""Journal entries read per look; more means another writer (the client is reopened)."""
 
 
 class StoreBase:
-    """The connection, schema and revision of a store (see :class:`vectorstore.store.Store`)."""
+    """The connection, catalog, schema and revision of a store (see :class:`vectorstore.store.Store`)."""
 
     def __init__(self, settings: Settings, model: str, dim: int, backend: str = "torch",
                  allow_model_change: bool = False) -> None:
@@ -45,10 +53,22 @@ class StoreBase:
         self.connection = Connection(settings, self._lock)
         self.location = self.connection.location
         self._info: StoreInfo | None = None
-        self._journal = Journal()
-        self._simhashes = SimHashList(
-            Path(settings.home) / "cache" / f"simhash-{short_hash(self.location)}.json",
-            self._journal, self._lock)
+        self._catalog: Catalog | None = None
+        self._base = 0
+        self._head = -1  # the journal head this process has followed to
+        self._me = (os.getpid(), socket.gethostname())
+        self.reopens = 0
+        self.view = CatalogView(lambda: self.catalog, self._lock)
+        self._file_lock: Any = None
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog database (opened, and migrated to this code's version, on first use)."""
+        if self._catalog is None:
+            with self._lock:
+                if self._catalog is None:
+                    self._catalog = open_catalog(self.settings.catalog_url, process="newsdesk")
+        return self._catalog
 
     def _col(self, name: str) -> Any:
         """The Chroma collection ``name`` (connecting first when needed)."""
@@ -58,25 +78,25 @@ class StoreBase:
 
     @guard
     def check(self) -> StoreInfo:
-        """Read (or, in an empty store, write) the schema record and check the model.
+        """Read (or, in a new store, write) the schema record and check the model.
+
+        A store written before the catalog is copied into it first (no re-embedding).
 
         Raises:
             ModelMismatch: the store was built with another model; run ``newsdesk reindex``.
-            StoreUnavailable: the Chroma server cannot be reached.
+            StoreUnavailable: the Chroma server (or the catalog database) cannot be reached.
         """
-        got = self._col(META).get(ids=["schema"], include=["metadatas"])
-        if not got["ids"]:
-            info = StoreInfo(SCHEMA_VERSION, self.model, self.dim, self.backend, 0)
-            self._write_info(info)
-            return info
-        m = got["metadatas"][0]
-        info = StoreInfo(int(m.get("schema_version", 0)), str(m.get("model", "")),
-                         int(m.get("dim", 0)), str(m.get("backend", "torch")),
-                         int(m.get("revision", 0)))
-        if info.schema_version > SCHEMA_VERSION:
-            raise ModelMismatch(
-                f"the store at {self.location} has schema version {info.schema_version}, newer than "
-                f"this Newsdesk ({SCHEMA_VERSION}): upgrade Newsdesk")
+        sch = self.catalog.schema()
+        if not sch.embed_model or not self.catalog.get_meta(MIGRATED):
+            with self.writing():  # (once per store: readers of a made store never wait)
+                migrate_legacy(self)
+                sch = self.catalog.schema()
+                if not sch.embed_model:
+                    sch = self.catalog.set_schema(embed_model=self.model, dim=self.dim,
+                                                  backend=self.backend)
+        self._base = int(self.catalog.get_meta(REVISION_BASE, 0))
+        info = StoreInfo(SCHEMA_VERSION, sch.embed_model, sch.dim, sch.backend or "torch",
+                         self.revision())
         if (info.model, info.dim) != (self.model, self.dim) and not self.allow_model_change:
             raise ModelMismatch(
                 f"the store at {self.location} was built with embedding model {info.model!r} "
@@ -86,62 +106,119 @@ class StoreBase:
         self._info = info
         return info
 
-    def _write_info(self, info: StoreInfo) -> None:
-        self._col(META).upsert(ids=["schema"], embeddings=[[1.0]], metadatas=[{
-            "schema_version": info.schema_version, "model": info.model, "dim": info.dim,
-            "backend": info.backend, "revision": info.revision}])
-        self._info = info
-
-    @guard
     def info(self) -> StoreInfo:
         """The schema record as stored now (revision included)."""
-        got = self._col(META).get(ids=["schema"], include=["metadatas"])
-        if not got["ids"]:
+        sch = self.catalog.schema()
+        if not sch.embed_model:
             return self.check()
-        m = got["metadatas"][0]
-        return StoreInfo(int(m["schema_version"]), str(m["model"]), int(m["dim"]),
-                         str(m.get("backend", "torch")), int(m.get("revision", 0)))
+        return StoreInfo(SCHEMA_VERSION, sch.embed_model, sch.dim, sch.backend or "torch",
+                         self.revision())
+
+    # -- revisions and the journal ----------------------------------------------------------
 
     def revision(self) -> int:
-        """A number that changes whenever chunks are added, replaced or deleted."""
-        return self.info().revision
+        """A number that changes whenever any process adds, changes or deletes an article.
 
-    def _bump(self, touched: Iterable[str] = ()) -> None:
-        """Move to a new revision; ``touched``: the articles whose chunks this write changed."""
+        Following the journal here also reopens an embedded Chroma client after another
+        process wrote, so that dense search sees its vectors.
+        """
+        return self._base + self.follow()
+
+    def journal_seq(self) -> int:
+        """The catalog journal's head as this process last followed it."""
+        return self.follow()
+
+    def follow(self) -> int:
+        """Read the journal entries after the last one seen; return the head.
+
+        When one was written by another process and Chroma is embedded, its client is
+        reopened: an embedded client does not see another process's new vectors in queries.
+        """
         with self._lock:
-            cur = self.info()
-            new = next_revision(cur.revision)
-            self._write_info(StoreInfo(cur.schema_version, cur.model, cur.dim, cur.backend, new))
-            self._journal.record(cur.revision, new, touched)
+            if self._head < 0:  # the first look: nothing to follow yet
+                self._head = self.catalog.journal_head()
+                return self._head
+            entries = self.catalog.journal_since(self._head, limit=FOLLOW_BATCH)
+            if not entries:
+                return self._head
+            foreign = len(entries) == FOLLOW_BATCH or any(
+                (e.pid, e.host) != self._me for e in entries)
+            self._head = (self.catalog.journal_head() if len(entries) == FOLLOW_BATCH
+                          else entries[-1].seq)
+            if foreign and not self.settings.chroma_url:
+                self.connection.reopen()
+                self.reopens += 1
+            return self._head
 
     def changed_articles(self, since: int, until: int) -> set[str] | None:
-        """The articles whose chunks changed from revision ``since`` to ``until``.
+        """The articles added, changed or removed from revision ``since`` to ``until`` (by
+        any process), read from the catalog's journal.
 
-        ``None`` when that is not known here: some write in between was made by another
-        process (or this object's journal no longer reaches back to ``since``).
+        ``None`` when that cannot be told: ``since`` is not a revision of this catalog, or
+        so many entries came since that reading everything is cheaper.
         """
-        return self._journal.changed(since, until)
+        lo, hi = since - self._base, until - self._base
+        if lo < 0 or hi < lo:
+            return None
+        if hi == lo:
+            return set()
+        entries = self.catalog.journal_since(lo, limit=JOURNAL_FOLLOW_MAX + 1)
+        if len(entries) > JOURNAL_FOLLOW_MAX:
+            return None
+        if hi > (entries[-1].seq if entries else lo):
+            return None  # a head this catalog never had (another catalog's index)
+        return {e.article_id for e in entries if e.seq <= hi}
 
-    def _put_texts(self, articles: Sequence[Article]) -> None:
-        self._col(TEXTS).upsert(ids=[a.id for a in articles], embeddings=[[1.0]] * len(articles),
-                                documents=[""] * len(articles),
-                                metadatas=[{"text": a.text} for a in articles])
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the store's write lock: one writer at a time across the processes that share
+        an embedded store (a ``filelock`` in ``NEWSDESK_HOME``); readers never take it.
+
+        The journal is followed first, so that this process writes to Chroma as it is now.
+        """
+        with self._lock:
+            if self._file_lock is None and not self.settings.chroma_url:
+                from filelock import FileLock
+
+                home = Path(self.settings.home)
+                home.mkdir(parents=True, exist_ok=True)
+                self._file_lock = FileLock(str(home / "write.lock"))
+            lock = self._file_lock
+        with lock if lock is not None else contextlib.nullcontext():
+            self.follow()
+            yield
 
     # -- maintenance ----------------------------------------------------------------------
 
     @guard
     def drop_chunks(self) -> None:
-        """Delete every chunk and vector, keeping the articles (for ``reindex``)."""
-        with self._lock:
-            self.connection.drop(CHUNKS)
-            cur = self.info()
-            self._write_info(StoreInfo(SCHEMA_VERSION, self.model, self.dim, self.backend,
-                                       next_revision(cur.revision)))
+        """Delete every chunk and vector, keeping the articles (for ``reindex`` and ``repair``):
+        every article is marked pending first, then re-embedded by the caller from its text."""
+        with self.writing():
+            self.catalog.mark_pending([r.id for r in self.catalog.articles()])
+            try:
+                self.connection.drop(CHUNKS)
+            except Exception:
+                if self.settings.chroma_url:
+                    raise
+                log.warning("the embedded store at %s cannot be opened: made anew", self.location)
+                self.connection.wipe()
+            self.catalog.set_schema(embed_model=self.model, dim=self.dim, backend=self.backend)
 
     @guard
     def reset(self) -> None:
-        """Delete everything in the store."""
-        with self._lock:
+        """Delete everything in the store (a crash part-way leaves every article pending)."""
+        from vectorstore.store.schema import COLLECTIONS
+
+        with self.writing():
+            ids = [r.id for r in self.catalog.articles()]
+            self.catalog.mark_pending(ids)
             self.connection.drop(*COLLECTIONS)
-            self._simhashes.clear()
-            self.check()
+            self.catalog.delete_articles(ids)
+            self.catalog.set_schema(embed_model=self.model, dim=self.dim, backend=self.backend)
+            self.view.clear()
+
+    def pending(self) -> list[str]:
+        """Articles whose vectors are not written: an ingest crashed (or runs) between its
+        catalog write and its vectors. ``Ingestor.finish_pending`` completes them."""
+        return self.catalog.pending()

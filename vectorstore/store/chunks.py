@@ -51,11 +51,13 @@ class ChunkStore(StoreBase):
     def _replace_chunks(self, article: Article, chunks: Sequence[Chunk], vectors: np.ndarray,
                         hashes: Sequence[str], sources: Sequence[str],
                         urls: Sequence[str]) -> None:
-        self._col(CHUNKS).delete(where={"article_id": article.id})
-        if chunks:
-            self._upsert_chunks([c.id for c in chunks], vectors,
-                                chunk_metas(article, chunks, hashes, sources, urls))
-        self._bump([article.id])
+        with self.writing():
+            self.catalog.mark_pending([article.id])
+            self._col(CHUNKS).delete(where={"article_id": article.id})
+            if chunks:
+                self._upsert_chunks([c.id for c in chunks], vectors,
+                                    chunk_metas(article, chunks, hashes, sources, urls))
+            self.catalog.mark_indexed({article.id: len(chunks)})
 
     @guard
     def count_chunks(self) -> int:

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from vectorstore.config import Settings, apply_privacy_defaults
 from vectorstore.errors import NewsdeskError, StoreUnavailable
-from vectorstore.store.schema import CHUNKS, META
+from vectorstore.store.schema import CHUNKS
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -81,6 +81,36 @@ class Connection:
         self._client = None
         self._cols = {}
 
+    def reopen(self) -> None:
+        """Open the embedded client afresh: another process wrote, and an embedded client's
+        queries do not see another process's vectors until its system is made again
+        (chromadb caches one per path; only this path's is dropped, as
+        ``SharedSystemClient.clear_system_cache()`` would drop every path's)."""
+        with self.lock:
+            if self._client is not None and not self.settings.chroma_url:
+                from chromadb.api.shared_system_client import SharedSystemClient
+
+                ident = str(getattr(self._client, "_identifier", ""))
+                SharedSystemClient._identifier_to_system.pop(ident, None)
+                SharedSystemClient._identifier_to_refcount.pop(ident, None)
+            self.reset()
+
+    def wipe(self) -> None:
+        """Delete the embedded store's folder (a damaged store that cannot be opened)."""
+        import shutil
+
+        with self.lock:
+            self.reopen()
+            path = Path(self.settings.home) / "chroma"
+            shutil.rmtree(path, ignore_errors=True)
+
+    def has(self, name: str) -> bool:
+        """Whether the collection ``name`` exists (without creating it)."""
+        with self.lock:
+            self.collection(CHUNKS)  # connects
+            got = self._client.list_collections()
+            return name in {getattr(c, "name", c) for c in got}
+
     def _connect(self) -> Any:
         apply_privacy_defaults()  # before chromadb loads: telemetry off
         import chromadb
@@ -120,7 +150,7 @@ class Connection:
     def drop(self, *names: str) -> None:
         """Delete the collections ``names``, in order (already gone is fine; a lost server is not)."""
         with self.lock:
-            self.collection(META)  # connects
+            self.collection(CHUNKS)  # connects
             for name in names:
                 try:
                     self._client.delete_collection(name)

@@ -10,10 +10,11 @@ take either.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from vectorstore.catalog import ArticleRow
 from vectorstore.store.schema import ArticleRecord
 from vectorstore.types import Article, Chunk, Passage
 
@@ -105,3 +106,48 @@ def outlets(rec: ArticleRecord, copies: Sequence[dict[str, str]]) -> tuple[list[
                             rec.n_chunks, rec.hash, rec.simhash, copies=tuple(copies)).sources
     urls = [rec.url] + [c["url"] for c in copies if c.get("url")]
     return list(sources), urls
+
+
+# -- catalog rows <-> store records -------------------------------------------------------
+
+def copy_entry(copy: Article, text_hash: str, simhash: int) -> dict[str, str]:
+    """The entry recorded in its canonical article's ``copies`` for a duplicate ``copy``."""
+    return {"id": copy.id, "url": copy.url, "source": copy.source, "title": copy.title,
+            "path": copy.path, "hash": text_hash, "simhash": f"{simhash:016x}",
+            "published": copy.published.isoformat() if copy.published else ""}
+
+
+def row_of(article: Article, text_hash: str, simhash: int,
+           copies: Sequence[Mapping[str, str]] = (), n_chunks: int = 0) -> ArticleRow:
+    """The catalog row of ``article`` (its text included)."""
+    return ArticleRow(
+        id=article.id, content_hash=text_hash, title=article.title, url=article.url,
+        source=article.source, published=article.published, simhash=simhash,
+        copies=tuple(dict(c) for c in copies), origin_kind="file" if article.path else "",
+        origin=article.path, n_chunks=n_chunks, text=article.text)
+
+
+def record_of(row: ArticleRow) -> ArticleRecord:
+    """The :class:`ArticleRecord` of a catalog row (no chunks while its vectors are pending)."""
+    return ArticleRecord(
+        id=row.id, title=row.title, url=row.url, source=row.source, published=row.published,
+        n_chunks=row.n_chunks if row.indexed else 0, hash=row.content_hash,
+        simhash=row.simhash, path=row.origin if row.origin_kind == "file" else "",
+        copies=tuple(dict(c) for c in row.copies))
+
+
+def copy_record(canonical: ArticleRecord, entry: Mapping[str, str]) -> ArticleRecord:
+    """The record of a duplicate, from its entry in ``canonical``'s copies."""
+    return ArticleRecord(
+        id=str(entry.get("id", "")), title=str(entry.get("title", "")),
+        url=str(entry.get("url", "")), source=str(entry.get("source", "")),
+        published=meta_date(entry.get("published")), n_chunks=0,
+        hash=str(entry.get("hash") or canonical.hash),
+        simhash=int(str(entry.get("simhash") or "0"), 16) or canonical.simhash,
+        path=str(entry.get("path", "")), dup_of=canonical.id)
+
+
+def article_of(rec: ArticleRecord, text: str) -> Article:
+    """The :class:`Article` of a record and its text (to chunk it again)."""
+    return Article(id=rec.id, text=text, title=rec.title, url=rec.url, source=rec.source,
+                   published=rec.published, path=rec.path)

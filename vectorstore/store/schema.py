@@ -1,23 +1,19 @@
-"""What the store holds: its collections, its schema record and the shapes of its records.
+"""What the store holds in Chroma, and the shapes of its records.
 
-Four collections hold everything, so embedded and server mode behave the same:
+Chroma holds one collection, ``newsdesk_chunks``: one record per chunk: its vector and
+metadata (its text, article id, title, url, source, published date, offsets, sentence
+offsets, content hash, the outlets that carried it). Articles, their full texts and
+recorded copies, the schema record and the write journal live in the catalog
+(:mod:`vectorstore.catalog`).
 
-* ``newsdesk_chunks``: one record per chunk: its vector and metadata (its text,
-  article id, title, url, source, published date, offsets, sentence offsets,
-  content hash, the outlets that carried it).
-* ``newsdesk_articles``: one record per article: its metadata (content hash,
-  SimHash, chunk count, recorded copies). A duplicate copy is a record with
-  ``dup_of`` set and no chunks.
-* ``newsdesk_texts``: the full text of each canonical article, apart from its record,
-  so that listing articles never reads every text.
-* ``newsdesk_meta``: one record, ``schema``: the schema version, the embedding model,
-  its dimension and backend, and a revision number bumped on every write (the
-  BM25 index uses it to know whether it is current).
+Stores written before the catalog also hold ``newsdesk_articles`` (article records; a
+duplicate is a record with ``dup_of`` set), ``newsdesk_texts`` (full texts) and
+``newsdesk_meta`` (the schema record and the revision); they are copied into the catalog
+when such a store is first opened (:mod:`vectorstore.store.legacy`).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +29,8 @@ ARTICLES = "newsdesk_articles"
 TEXTS = "newsdesk_texts"
 META = "newsdesk_meta"
 COLLECTIONS = (CHUNKS, ARTICLES, TEXTS, META)
+COPY_KEYS = ("id", "url", "source", "title", "path")
+"""What a recorded copy shows (the catalog keeps its hash, SimHash and date beside them)."""
 
 
 @dataclass(frozen=True)
@@ -44,15 +42,6 @@ class StoreInfo:
     dim: int
     backend: str
     revision: int
-
-
-def next_revision(current: int) -> int:
-    """A revision after ``current`` that another process writing at the same time won't pick too.
-
-    It is the clock in microseconds (or ``current + 1`` if that is larger), so two writers that
-    both read ``current`` still store different numbers and every BM25 index sees the change.
-    """
-    return max(current + 1, time.time_ns() // 1000)
 
 
 @dataclass(frozen=True)
@@ -84,7 +73,8 @@ class ArticleRecord:
             "id": self.id, "title": self.title, "url": self.url, "source": self.source,
             "published": self.published.isoformat() if self.published else None,
             "n_chunks": self.n_chunks, "path": self.path, "dup_of": self.dup_of or None,
-            "copies": list(self.copies), "sources": list(self.sources),
+            "copies": [{k: c[k] for k in COPY_KEYS if k in c} for c in self.copies],
+            "sources": list(self.sources),
         }
 
 

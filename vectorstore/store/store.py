@@ -1,37 +1,79 @@
-"""The store: chunks, articles and their vectors in Chroma (see :mod:`vectorstore.store.schema`)."""
+"""The store: chunks and their vectors in Chroma, articles in the catalog (see
+:mod:`vectorstore.store.schema`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from vectorstore.config import Settings, apply_privacy_defaults
 from vectorstore.store.articles import ArticleStore
-from vectorstore.store.base import BATCH, IN_BATCH
+from vectorstore.store.base import IN_BATCH
 from vectorstore.store.chunks import ChunkStore
 from vectorstore.store.client import guard
-from vectorstore.store.codec import article_meta, chunk_metas
-from vectorstore.store.schema import ARTICLES, CHUNKS, ArticleWrite
+from vectorstore.store.codec import chunk_metas, outlets, record_of, row_of
+from vectorstore.store.schema import CHUNKS, ArticleWrite
 
 
 class Store(ArticleStore, ChunkStore):
-    """Chunks, articles and their vectors in Chroma, embedded or on a server.
+    """Chunks and their vectors in Chroma (embedded or on a server), articles in the catalog.
 
     Build with :func:`open_store`. Methods raise :class:`StoreUnavailable` when a
     Chroma server cannot be reached; the next call reconnects.
     """
 
     @guard
-    def write_articles(self, items: Sequence[ArticleWrite]) -> None:
-        """Store many articles at once: for each, its chunks replace the old ones, then its record.
+    def write_articles(self, items: Sequence[ArticleWrite]) -> dict[str, str]:
+        """Store many articles at once, in the order of a write:
 
-        The same result as :meth:`replace_chunks` then :meth:`put_article` for every item,
-        in a few large Chroma calls and one revision bump (per-article calls cost far more).
+        1. their catalog rows and journal entries, in one transaction (left pending);
+        2. their chunks and vectors in Chroma, replacing the old ones;
+        3. ``mark_indexed`` in the catalog.
+
+        A crash between two steps leaves the articles pending, and the next open finishes
+        them from their stored texts (``Ingestor.finish_pending``). An article whose text
+        another article already has (another process stored it meanwhile: the catalog's
+        unique content hash) is recorded as a copy of it instead.
+
+        Returns:
+            ``{id: canonical id}`` of the articles recorded as copies instead.
         """
         if not items:
-            return
+            return {}
+        with self.writing():
+            put = self.catalog.put_articles(
+                [row_of(it.article, it.text_hash, it.simhash, it.copies) for it in items],
+                pending=True, merge_copies=True)
+            dups = dict(put.duplicates)
+            todo = self._with_outlets([it for it in items if it.article.id not in dups])
+            self._write_chunks(todo)
+            self.catalog.mark_indexed({it.article.id: len(it.chunks) for it in todo})
+        for it in items:
+            if it.article.id in dups:
+                if self.catalog.get_article(it.article.id) is not None:
+                    self.delete_article(it.article.id)  # its text is now another's: a copy
+                self.add_copy(dups[it.article.id], it.article, it.text_hash, it.simhash)
+        return dups
+
+    def _with_outlets(self, items: list[ArticleWrite]) -> list[ArticleWrite]:
+        """``items`` with the copies their rows hold now (another writer may have recorded
+        one since they were planned), and their chunks' outlets to match."""
+        rows = self.catalog.get_articles([it.article.id for it in items])
+        out: list[ArticleWrite] = []
+        for it in items:
+            row = rows.get(it.article.id)
+            copies = tuple(dict(c) for c in row.copies) if row is not None else it.copies
+            if copies != it.copies and row is not None:
+                sources, urls = outlets(record_of(row), copies)
+                it = replace(it, copies=copies, sources=sources, urls=[u for u in urls if u])
+            out.append(it)
+        return out
+
+    def _write_chunks(self, items: Sequence[ArticleWrite]) -> None:
+        """Replace the chunks of ``items`` in Chroma, in a few large calls."""
         col = self._col(CHUNKS)
         aids = [it.article.id for it in items]
         for i in range(0, len(aids), IN_BATCH):
@@ -44,19 +86,6 @@ class Store(ArticleStore, ChunkStore):
             metas += chunk_metas(it.article, it.chunks, it.hashes, it.sources, it.urls)
         if ids:
             self._upsert_chunks(ids, np.concatenate(vecs).astype(np.float32, copy=False), metas)
-        # Bump before the records: a crash after the records must not leave the BM25 index
-        # believing it is current (a crash before them leaves no record: the next run redoes it).
-        self._bump(aids)
-        arts = self._col(ARTICLES)
-        for i in range(0, len(items), BATCH):
-            part = items[i:i + BATCH]
-            self._put_texts([it.article for it in part])
-            arts.upsert(ids=[it.article.id for it in part], embeddings=[[1.0]] * len(part),
-                        documents=[""] * len(part),
-                        metadatas=[article_meta(it.article, it.text_hash, it.simhash,
-                                                      len(it.chunks), it.copies, "") for it in part])
-            for it in part:
-                self._simhashes.note(it.article.id, it.simhash)
 
 
 def open_store(settings: Settings | None = None, *, model: str | None = None, dim: int | None = None,

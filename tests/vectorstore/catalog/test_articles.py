@@ -132,3 +132,38 @@ def test_an_unknown_collection_is_named(cat: Catalog) -> None:
     with pytest.raises(NotFound, match="ensure_collection"):
         cat.put_articles([row(1, collection="nowhere")])
     assert cat.count() == 0 and cat.journal_head() == 0
+
+
+def test_pending_writes_and_marks_are_journalled(cat: Catalog) -> None:
+    """What the store's order of a write uses: rows put pending (even unchanged ones), then
+    marked indexed; marked pending again for a delete or a repair."""
+    rows = [row(n) for n in range(1, 4)]
+    cat.put_articles(rows)
+    head = cat.mark_indexed({r.id: 2 for r in rows})
+    assert cat.pending() == []
+    res = cat.put_articles([replace(rows[0], title="New title"), replace(rows[1], n_chunks=2)],
+                           pending=True)
+    assert res.changed == (rows[0].id,) and res.unchanged == (rows[1].id,)
+    assert cat.pending() == sorted([rows[0].id, rows[1].id])
+    assert cat.mark_indexed({rows[0].id: 3, rows[1].id: 2}) > head and cat.pending() == []
+    before = cat.journal_head()
+    assert cat.mark_pending([rows[2].id, "absent"]) == before + 1
+    assert cat.pending() == [rows[2].id]
+    assert [(e.kind, e.article_id) for e in cat.journal_since(before)] == [("changed", rows[2].id)]
+
+
+def test_copies_are_merged_on_request_and_removed_one_by_one(cat: Catalog) -> None:
+    r = row(1)
+    cat.put_articles([r])
+    theirs = {"id": "theirs", "url": "u", "source": "S", "title": "", "path": ""}
+    cat.add_copy(r.id, theirs)  # recorded by another writer since r was read
+    cat.put_articles([replace(r, title="Again")], merge_copies=True)
+    got = cat.get_article(r.id)
+    assert got is not None and [c["id"] for c in got.copies] == ["theirs", f"copy-{1}"]
+    cat.put_articles([replace(r, title="Replaced")])
+    got = cat.get_article(r.id)
+    assert got is not None and [c["id"] for c in got.copies] == [f"copy-{1}"]
+    head = cat.journal_head()
+    after = cat.remove_copy(r.id, f"copy-{1}")
+    assert after is not None and after.copies == () and cat.journal_head() == head + 1
+    assert cat.remove_copy("absent", "x") is None

@@ -1,45 +1,21 @@
-"""The store's memory of its own writes (vectorstore.store.journal) and its record codec."""
+"""The store's record codec: Chroma metadata and catalog rows to and from store records."""
 
 from __future__ import annotations
 
-import json
-import threading
 from datetime import date
 
-from vectorstore.store.codec import article_meta, article_record, chunk_metas, day_number, passage
-from vectorstore.store.journal import Journal, SimHashList
+from vectorstore.store.codec import (
+    article_meta,
+    article_record,
+    chunk_metas,
+    copy_entry,
+    copy_record,
+    day_number,
+    passage,
+    record_of,
+    row_of,
+)
 from vectorstore.types import Article, Chunk
-
-
-def test_the_journal_knows_what_changed_only_along_its_own_writes():
-    j = Journal(maxlen=3)
-    j.record(0, 5, ["a"])
-    j.record(5, 9, ["b", "c"])
-    j.record(9, 12)
-    assert j.changed(0, 12) == {"a", "b", "c"} and j.changed(5, 9) == {"b", "c"}
-    assert j.changed(9, 9) == set() and j.changed(9, 12) == set()
-    assert j.changed(1, 12) is None  # a revision no write of this journal started from
-    j.record(12, 20, ["d"])  # the oldest write falls out
-    assert j.changed(0, 20) is None and j.changed(5, 20) == {"b", "c", "d"}
-
-
-def test_the_simhash_list_is_saved_for_its_revision_and_kept_in_step(tmp_path):
-    f = tmp_path / "cache" / "simhash.json"
-    j = Journal()
-    lst = SimHashList(f, j, threading.RLock())
-    assert lst.current(0) is None
-    lst.set({"a": 1, "b": 2}, 7)
-    lst.save(7)
-    assert json.loads(f.read_text()) == {"revision": 7, "ids": ["a", "b"], "simhashes": [1, 2]}
-    lst.note("c", 3)
-    lst.note("a", None)
-    j.record(7, 8, ["c"])
-    assert lst.current(8) == {"b": 2, "c": 3}
-    assert lst.current(99) is None  # a write this store did not make
-    fresh = SimHashList(f, Journal(), threading.RLock())
-    assert fresh.current(7) == {"a": 1, "b": 2} and SimHashList(f, j, threading.RLock()).current(8) is None
-    lst.clear()
-    assert lst.current(8) is None
 
 
 def test_records_read_back_as_they_were_written():
@@ -54,3 +30,21 @@ def test_records_read_back_as_they_were_written():
     p = passage(chunk.id, None, meta, 0.5)
     assert (p.text, p.sentences, p.sources, p.urls) == (art.text, ((0, 13), (14, 27)), ("Wire", "Post"), ("https://x/a",))
     assert p.published == art.published and p.chunk_id == chunk.id and p.score == 0.5
+
+
+def test_catalog_rows_read_back_as_records_and_copies_as_records_of_their_own():
+    art = Article(id="a", text="Bridge opens.", title="Bridge", url="https://x/a", source="Wire",
+                  published=date(2024, 3, 5), path="/d/a.txt")
+    copy = Article(id="c", text="Bridge opens!", title="Bridge!", url="https://y/c",
+                   source="Post", published=date(2024, 3, 6), path="/d/c.txt")
+    row = row_of(art, "h", 0xABC, [copy_entry(copy, "hc", 0xABD)])
+    assert (row.origin_kind, row.origin, row.text, row.indexed) == ("file", "/d/a.txt", art.text, False)
+    rec = record_of(row)
+    assert rec.n_chunks == 0  # pending: its vectors are not written
+    assert record_of(row.__class__(**{**row.__dict__, "indexed": True, "n_chunks": 3})).n_chunks == 3
+    assert (rec.path, rec.hash, rec.simhash, rec.sources) == ("/d/a.txt", "h", 0xABC, ("Wire", "Post"))
+    assert rec.to_dict()["copies"] == [{"id": "c", "url": "https://y/c", "source": "Post",
+                                        "title": "Bridge!", "path": "/d/c.txt"}]
+    dup = copy_record(rec, rec.copies[0])
+    assert (dup.id, dup.dup_of, dup.hash, dup.simhash, dup.published, dup.n_chunks) == (
+        "c", "a", "hc", 0xABD, date(2024, 3, 6), 0)

@@ -162,8 +162,9 @@ def test_lexical_index_follows_the_store(tmp_path, embedder, chunker):
 def test_texts_live_in_metadata_and_older_stores_still_read(store_settings, embedder, chunker,
                                                             tmp_path):
     """New writes keep texts out of Chroma's documents (no full-text index to pay for on every
-    write); a store written before, with its texts in documents, reads the same."""
-    from vectorstore.store import ARTICLES, CHUNKS, TEXTS
+    write); a store written before, with its chunk texts in documents, reads the same (the
+    article texts live in the catalog: see test_legacy for stores from before it)."""
+    from vectorstore.store import CHUNKS
 
     store, ing = make(store_settings, embedder, chunker)
     f = write(tmp_path / "docs" / "bridge.txt", "\n\n".join(PARAS))
@@ -181,10 +182,6 @@ def test_texts_live_in_metadata_and_older_stores_still_read(store_settings, embe
     old_metas = [{k: v for k, v in m.items() if k != "text"} for m in chunks["metadatas"]]
     store._col(CHUNKS).upsert(ids=chunks["ids"], embeddings=chunks["embeddings"],
                               documents=[before[i] for i in chunks["ids"]], metadatas=old_metas)
-    rec = store._col(ARTICLES).get(ids=[aid], include=["metadatas"])
-    store._col(ARTICLES).upsert(ids=[aid], embeddings=[[1.0]], documents=[text],
-                                metadatas=rec["metadatas"])
-    store._col(TEXTS).delete(ids=[aid])
 
     assert store.article_text(aid) == text
     assert {p.chunk_id: p.text for p in store.get_passages(ids)} == before
@@ -192,7 +189,7 @@ def test_texts_live_in_metadata_and_older_stores_still_read(store_settings, embe
     assert listed == before
     hit = store.search(embedder.embed_query(PARAS[1]), 1)[0]
     assert hit.text == before[hit.chunk_id]
-    # Deleting the article removes its text too, in either layout.
+    # Deleting the article removes its text too.
     store.delete_article(aid)
     with pytest.raises(NotFound):
         store.article_text(aid)
