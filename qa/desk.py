@@ -131,7 +131,8 @@ class NewsDesk:
 
                 fallback = ExtractiveAnswerer(threshold=self.settings.abstain_threshold or None,
                                               embed=self._embed_texts)
-                self._answerer = LLMAnswerer(self.llm, embed=self.embedder.embed, fallback=fallback)
+                self._answerer = LLMAnswerer(self.llm, embed=self.embedder.embed, fallback=fallback,
+                                             show_unsupported=self.settings.show_unsupported)
             else:
                 from qa.answerers.extractive import ExtractiveAnswerer
 

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
         corpus: Folder the UI ingests on its first start, when the store is empty
             (default: the bundled ``corpus/``). ``NEWSDESK_CORPUS``.
         abstain_threshold: Evidence score under which the answerer abstains.
+        show_unsupported: Keep LLM answer sentences that fail the support check in the answer,
+            marked, instead of leaving them out. ``NEWSDESK_SHOW_UNSUPPORTED=1``.
         fetch_rate: Most requests per second sent to one host when fetching pages and
             feeds. ``NEWSDESK_FETCH_RATE``.
         allow_private_urls: Let fetches reach private, loopback and link-local addresses
@@ -95,6 +97,7 @@ class Settings(BaseSettings):
     port: int = 7860
     auth: str = ""
     api_key: str = ""
+    show_unsupported: bool = False
     corpus: str = ""
     abstain_threshold: float = 0.0
     fetch_rate: float = 1.0
@@ -247,6 +250,7 @@ _READERS: dict[str, Callable[[str, str, Any], Any]] = {
     "abstain_threshold": _float,
     "fetch_rate": _float,
     "allow_private_urls": _flag,
+    "show_unsupported": _flag,
 }
 """How a variable's text becomes a field's value (the rest: the text, stripped)."""
 

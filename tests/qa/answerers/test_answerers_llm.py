@@ -224,6 +224,16 @@ def test_an_unsupported_sentence_is_left_out_and_listed(desk: NewsDesk,
     assert [c.n for c in a.citations] == [1]
 
 
+def test_show_unsupported_keeps_the_sentence_marked(desk: NewsDesk,
+                                                    server: FakeLLMServer) -> None:
+    shown = NewsDesk(desk.settings.with_(show_unsupported=True), desk.store)
+    shown.embedder = desk.embedder
+    server.push(f"{ATTENDED} The talks were held in Paris [1].")
+    a = shown.ask(QUESTION)
+    assert a.text == f"{ATTENDED} The talks were held in Paris [1]."
+    assert a.unsupported == ("The talks were held in Paris [1].",)
+
+
 def test_a_left_out_sentence_takes_its_own_citation_with_it(desk: NewsDesk,
                                                             passages: list) -> None:
     reply = f"The talks ended with a treaty signed in Berlin [2]. {ATTENDED}"
