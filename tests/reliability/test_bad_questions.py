@@ -39,6 +39,8 @@ ODD = {
     "control characters inside": "Who attended\x00 the 2+2\x07 talks?\x1b",
     "lone surrogate inside": "Who attended the \ud800 2+2 talks?",
     "emoji": "Who attended 🤝 the 2+2 talks? 🇫🇷🇷🇺",
+    "beyond the calendar": "What happened 5000 years ago?",
+    "a lookback beyond the calendar": "Who met in the last 10000 years?",
     "right-to-left Arabic": "من حضر محادثات 2+2 في موسكو؟",
     "right-to-left marks": "\u202bWho attended the 2+2 talks?\u202c",
     "French": "Qui a participé aux pourparlers 2+2 à Moscou ?",

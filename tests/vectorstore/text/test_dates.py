@@ -215,3 +215,12 @@ def test_this_week_on_the_first_day_of_a_week_is_no_future(ref: date, since: dat
     assert (p.since, p.until, p.relative) == (since, ref, True)
     assert question_period("Who won this month?", date(2022, 6, 1)).until == date(2022, 6, 1)
     assert question_period("What is planned later this year?", ref).phrase == ""
+
+
+@pytest.mark.parametrize("question", ["What happened 5000 years ago?",
+                                      "What happened in the last 10000 years?",
+                                      "Who ruled 900000 days ago?"])
+def test_periods_beyond_the_calendar_are_held_to_its_first_day(question: str) -> None:
+    period = question_period(question, date(2022, 6, 1))
+    assert period.since == date.min and period.until is not None
+    assert all(d.first is None or d.first >= date.min for d in find_dates(question, date(2022, 6, 1)))

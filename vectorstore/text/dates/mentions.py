@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from vectorstore.text.dates.periods import month_range, relative_period
+from vectorstore.text.dates.periods import month_range, relative_period, shift
 from vectorstore.text.numbers import number_values
 
 __all__ = ["MONTHS", "WEEKDAYS", "DateMention", "find_dates"]
@@ -146,10 +146,10 @@ def _ago(g: dict[str, str], s: int, ref: date | None) -> _Resolved:
     n = int(g["an"]) if g["an"].isdigit() else _NUMWORDS.get(g["an"].lower(), 1)
     unit = g["au"].lower().rstrip("s")
     days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
-    first = last = ref - timedelta(days=days)
+    first = last = shift(ref, -days)
     if unit != "day":
-        slack = timedelta(days=3 if unit == "week" else 15)
-        first, last = first - slack, last + slack
+        slack = 3 if unit == "week" else 15
+        first, last = shift(first, -slack), shift(last, slack)
     return s, first, last, True
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-__all__ = ["format_day", "format_period", "month_range", "relative_period"]
+__all__ = ["format_day", "format_period", "month_range", "relative_period", "shift"]
+
+
+def shift(d: date, days: int) -> date:
+    """``d`` moved by ``days``, held within the dates Python can represent ("5000 years ago"
+    is the first representable day, not an error)."""
+    try:
+        return d + timedelta(days=days)
+    except OverflowError:
+        return date.min if days < 0 else date.max
 
 
 def month_range(y: int, m: int) -> tuple[date, date]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from vectorstore.text.dates.mentions import DateMention, find_dates
+from vectorstore.text.dates.periods import shift
 from vectorstore.text.numbers import number_values
 
 __all__ = ["QuestionPeriod", "question_period"]
@@ -57,7 +58,7 @@ def question_period(question: str, ref: date) -> QuestionPeriod:
         n = int(m.group("n")) if m.group("n").isdigit() else _NUM[m.group("n").lower()]
         unit = m.group("u").lower().rstrip("s")
         days = {"day": 1, "week": 7, "month": 31, "year": 366}[unit] * n
-        return QuestionPeriod(ref - timedelta(days=days), ref, m.group(0).strip(), False, True)
+        return QuestionPeriod(shift(ref, -days), ref, m.group(0).strip(), False, True)
     since, until, what, d = _from_mentions(question, ref)
     return QuestionPeriod(since, until, what, d is not None and not d.relative,
                           d is not None and d.relative)
@@ -89,10 +90,10 @@ def _one_mention(question: str, d: DateMention, ref: date) -> _Read:
     kw = lead.group("kw").lower() if lead else ""
     phrase = (lead.group(0) if lead else "") + d.text
     if kw in {"since", "after", "from"}:
-        start = d.last + timedelta(days=1) if kw == "after" else d.first
+        start = shift(d.last, 1) if kw == "after" else d.first
         return start, None, phrase.strip(), d
     if kw in {"before", "prior to"}:
-        return None, d.first - timedelta(days=1), phrase.strip(), d
+        return None, shift(d.first, -1), phrase.strip(), d
     if kw in {"until", "till", "by"}:
         return None, d.last, phrase.strip(), d
     if d.relative and d.last > ref and (d.first > ref or d.text.lower().startswith("later")):
