@@ -34,6 +34,8 @@ PROJECT_FILES = frozenset({"README", "LICENSE", "CHANGELOG", "CONTRIBUTING", "NO
 """Documentation files skipped when a folder is walked (they describe it, they are not news)."""
 
 _SNIFF_BYTES = 8192
+_MAX_NUL_SHARE = 0.01
+"""NUL bytes beyond this share of the sniffed bytes make a file binary; fewer are dropped."""
 _MAX_CONTROL_SHARE = 0.05
 
 
@@ -225,8 +227,11 @@ def _decode(data: bytes) -> str | LoadIssue:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
-    if b"\x00" in data[:_SNIFF_BYTES]:
+    nuls = data[:_SNIFF_BYTES].count(b"\x00")
+    if nuls > _MAX_NUL_SHARE * min(len(data), _SNIFF_BYTES):
         return _binary()
+    if b"\x00" in data:
+        data = data.replace(b"\x00", b"")  # a few stray NUL bytes in a text: dropped
     text: str | None = None
     for encoding in ("utf-8-sig", "cp1252"):
         try:

@@ -184,6 +184,18 @@ def test_binary_file_with_nul(tmp_path: Path) -> None:
     assert i.kind == "failed" and "binary file" in i.reason and i.path == str(f)
 
 
+def test_a_few_stray_nul_bytes_are_dropped_not_a_reason_to_refuse(tmp_path: Path) -> None:
+    body = ("The harbour bridge reopened on Monday after a storm closed it. " * 24).strip()
+    text = f"Bridge reopens\n\n{body}".encode()
+    assert len(text) > 1400
+    f = write(tmp_path / "nul.txt", text[:300] + b"\x00" + text[300:700] + b"\x00\x00" + text[700:])
+    a = only_article(load_file(f))
+    assert "\x00" not in a.text and a.title == "Bridge reopens"
+    assert a.text.replace("\n", " ").startswith("Bridge reopens")
+    many = write(tmp_path / "many.txt", b"\x00".join(text[i:i + 40] for i in range(0, 1400, 40)))
+    assert "binary file" in only_issue(load_file(many)).reason  # about 2.5% NUL bytes
+
+
 def test_binary_file_of_control_characters(tmp_path: Path) -> None:
     f = write(tmp_path / "ctl.md", bytes([1, 2, 3, 4, 5, 6, 65, 66]) * 50)
     assert "binary file" in only_issue(load_file(f)).reason
