@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
                                     "empty (default NEWSDESK_CORPUS or the bundled corpus/)")
     p.add_argument("--no-seed", action="store_true",
                    help="do not ingest the corpus on the first start")
+    p.add_argument("--watch", action="store_true",
+                   help="follow the feeds (`newsdesk feeds add`) in the background; off by default")
     return p
 
 
@@ -64,6 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as e:
         return _fail(f"cannot listen on {settings.host}:{settings.port} ({e}): choose a free "
                      "port with NEWSDESK_PORT or --port")
+    watcher = None
+    if args.watch:
+        from web.urls import start_watcher
+
+        watcher = start_watcher(desk, log.info)[1]
     try:
         app = create_app(desk, settings, corpus)
         print(f"* Running on local URL:  http://{settings.host}:{settings.port}", flush=True)
@@ -73,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
+        if watcher is not None:
+            watcher.set()
         for sock in sockets:
             sock.close()
     return 0

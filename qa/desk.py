@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,10 +24,13 @@ from vectorstore.ingest import Ingestor, IngestReport, Progress
 from vectorstore.lexical import LexicalIndex
 from vectorstore.store import ArticleRecord, Store, open_store
 from vectorstore.text.dates import parse_day
-from vectorstore.types import Filters, Passage
+from vectorstore.types import Article, Filters, Passage
 
 if TYPE_CHECKING:
+    from qa.collection_ops import CollectionSummary
+    from qa.feeds import Feeds
     from qa.timeaware import Scope
+    from vectorstore.fetch import Fetcher
 
 EMPTY_STORE = "No articles yet: ingest some with `newsdesk ingest PATH` (or upload them in the Library tab)."
 
@@ -45,9 +48,10 @@ class NewsDesk:
         self.settings = settings
         self.store = store
         self.embedder: Embedder = embedder or Embedder.from_settings(settings)
-        self.lexical = LexicalIndex.for_store(settings.home, store.location)
+        self.lexical = LexicalIndex.for_store(settings.home, store.location, store.collection)
         self._lex_lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._fetcher: Fetcher | None = None
         self._chunker: Chunker | None = None
         self._answerer = answerer
         self._rewriter = rewriter
@@ -60,7 +64,8 @@ class NewsDesk:
 
     @classmethod
     def open(cls, home: str | Path | None = None, chroma_url: str | None = None,
-             llm: str | Any | None = None, settings: Settings | None = None) -> NewsDesk:
+             llm: str | Any | None = None, settings: Settings | None = None,
+             collection: str | None = None) -> NewsDesk:
         """Open (or create) the desk whose store is at ``home`` or on ``chroma_url``.
 
         Args:
@@ -68,6 +73,8 @@ class NewsDesk:
             chroma_url: A Chroma server, ``http://host:port`` (default ``NEWSDESK_CHROMA_URL``).
             llm: ``"none"``, ``"ollama:MODEL"``, ``"openai:MODEL"``, or a LangChain chat model.
             settings: Start from these instead of the environment.
+            collection: The collection to read and write (default ``NEWSDESK_COLLECTION``
+                or ``default``); ingesting into one that does not exist creates it.
 
         Raises:
             ModelMismatch: the store was built with another embedding model.
@@ -75,7 +82,7 @@ class NewsDesk:
         """
         s = settings or Settings.from_env()
         s = s.with_(home=Path(home) if home is not None else None, chroma_url=chroma_url,
-                    llm=llm if isinstance(llm, str) else None)
+                    llm=llm if isinstance(llm, str) else None, collection=collection)
         emb = Embedder.from_settings(s)
         store = open_store(s, model=emb.identity, dim=emb.dim, backend=emb.backend)
         emb = emb.matching(store.info().backend)  # the store's vectors decide the precision
@@ -209,14 +216,43 @@ class NewsDesk:
         """
         if isinstance(paths, str | Path):
             paths = [paths]
+        mb, files = self.settings.max_file_mb, list(paths)
+        return self._ingesting(lambda i: i.run(files, max_bytes=mb * 2**20, progress=progress))
+
+    def ingest_articles(self, articles: Sequence[Article], *, report: IngestReport | None = None,
+                        progress: Progress | None = None) -> IngestReport:
+        """Ingest already-loaded articles (fetched pages, feed items) like files."""
+        return self._ingesting(lambda i: i.ingest_articles(articles, report=report,
+                                                           progress=progress))
+
+    def _ingesting(self, work: Callable[[Ingestor], IngestReport]) -> IngestReport:
         with self._write_lock:
-            ing = Ingestor(self.store, self.embedder, self.chunker, None)
-            report = ing.run(list(paths), max_bytes=self.settings.max_file_mb * 1024 * 1024,
-                             progress=progress)
+            report = work(Ingestor(self.store, self.embedder, self.chunker, None))
             if report.changed:
                 self._sync_lexical()
                 self.store.save_simhashes()
         return report
+
+    @property
+    def fetcher(self) -> Fetcher:
+        """The desk's one polite HTTP client (made on first use: nothing fetches before)."""
+        from vectorstore.fetch import Fetcher
+
+        self._fetcher = self._fetcher or Fetcher(self.settings)
+        return self._fetcher
+
+    def add_urls(self, urls: Iterable[str], progress: Progress | None = None) -> IngestReport:
+        """Fetch each page and ingest its article; failures are issues in the report."""
+        from qa.fetching import add_urls
+
+        return add_urls(self, urls, progress)
+
+    @property
+    def feeds(self) -> Feeds:
+        """The feeds this desk follows: ``add``, ``list``, ``remove``, ``watch``."""
+        from qa.feeds import Feeds
+
+        return Feeds(self)
 
     def delete(self, article_id: str) -> int:
         """Delete an article and its chunks; return the number of chunks removed."""
@@ -224,6 +260,12 @@ class NewsDesk:
             n = self.store.delete_article(article_id)
             self.store.save_simhashes()
         return n
+
+    def collections(self) -> list[CollectionSummary]:
+        """Every collection in this desk's store, by name, with its article count."""
+        from qa.collection_ops import summaries
+
+        return summaries(self)
 
     def articles(self) -> list[ArticleRecord]:
         """Every article, newest first."""
@@ -247,7 +289,7 @@ class NewsDesk:
             "journal_seq": self.store.journal_seq(),
             "full_rebuilds": self.lexical.full_rebuilds, "pending": len(self.store.pending()),
             "store": self.store.location, "catalog": self.store.catalog.url,
-            "llm": self.settings.llm,
+            "llm": self.settings.llm, "collection": self.store.collection,
         }
 
     def is_empty(self) -> bool:
@@ -304,7 +346,8 @@ class NewsDesk:
 
     def ask(self, question: str, *, k: int | None = None, since: date | str | None = None,
             until: date | str | None = None, sources: Sequence[str] | None = None,
-            history: Sequence[Turn] | None = None, today: date | str | None = None) -> Answer:
+            history: Sequence[Turn] | None = None, today: date | str | None = None,
+            collections: Sequence[str] | None = None) -> Answer:
         """Answer ``question`` from the stored articles, with ``[n]`` citations.
 
         Args:
@@ -317,14 +360,17 @@ class NewsDesk:
             history: Earlier turns, for follow-up questions.
             today: The day relative dates in the question are read against when no
                 ``until`` is given (default: the real today); it filters nothing itself.
+            collections: Ask these collections at once (each searched, the results fused
+                by rank) instead of this desk's own.
 
         Raises:
             BadQuestion: empty or too long, or a date that is not ``YYYY-MM-DD``.
+            NotFound: a collection that does not exist (the message names those that do).
             StoreUnavailable: the Chroma server cannot be reached.
         """
         answer: Answer | None = None
         for piece in self._run(question, k, since, until, sources, history, today,
-                               stream=False):
+                               stream=False, collections=collections):
             if isinstance(piece, Answer):
                 answer = piece
         assert answer is not None
@@ -332,15 +378,18 @@ class NewsDesk:
 
     def stream(self, question: str, *, k: int | None = None, since: date | str | None = None,
                until: date | str | None = None, sources: Sequence[str] | None = None,
-               history: Sequence[Turn] | None = None, today: date | str | None = None
-               ) -> Iterator[str | Answer]:
+               history: Sequence[Turn] | None = None, today: date | str | None = None,
+               collections: Sequence[str] | None = None) -> Iterator[str | Answer]:
         """Like :meth:`ask`, but yield the answer text in pieces, then the finished :class:`Answer`."""
-        yield from self._run(question, k, since, until, sources, history, today, stream=True)
+        yield from self._run(question, k, since, until, sources, history, today, stream=True,
+                             collections=collections)
 
     def _run(self, question: str, k: int | None, since: date | str | None,
              until: date | str | None, sources: Sequence[str] | None,
-             history: Sequence[Turn] | None, today: date | str | None, stream: bool
-             ) -> Iterator[str | Answer]:
+             history: Sequence[Turn] | None, today: date | str | None, stream: bool,
+             collections: Sequence[str] | None = None) -> Iterator[str | Answer]:
+        from qa.collection_ops import searcher_for
+
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         q = clean_question(question)
@@ -348,8 +397,8 @@ class NewsDesk:
         today_d = parse_day(today, "today")
         # One store read per question: the revision (BM25 follows it); the BM25 index then
         # counts the chunks, so an empty store needs no second read.
-        self._sync_lexical()
-        if len(self.lexical) == 0 and self.is_empty():
+        searcher, empty = searcher_for(self, collections)
+        if empty:
             yield Answer(question=q, standalone_question=q, text=EMPTY_STORE, abstained=True,
                          warnings=("the store is empty",))
             return
@@ -361,7 +410,7 @@ class NewsDesk:
         scope = time_scope(standalone, since=since_d, until=until_d, today=today_d)
         found: tuple[Scope, list[Passage], Draft] | None = None
         for piece in self._scoped(standalone, scope, k or self.settings.k,
-                                  tuple(sources or ()), timings, stream):
+                                  tuple(sources or ()), timings, stream, searcher):
             if isinstance(piece, str):
                 yield piece
             else:
@@ -378,7 +427,7 @@ class NewsDesk:
                      timings=timings)
 
     def _scoped(self, question: str, scope: Scope, k: int, sources: tuple[str, ...],
-                timings: dict[str, float], stream: bool
+                timings: dict[str, float], stream: bool, searcher: Searcher
                 ) -> Iterator[str | tuple[Scope, list[Passage], Draft]]:
         """Search and answer within ``scope``, then within ``scope.relaxed`` when nothing in
         the first range answers (a date in the question may date the event, not the article;
@@ -389,9 +438,9 @@ class NewsDesk:
         from qa.timeaware import off_topic
 
         def search(s: Scope) -> list[Passage]:
-            return self.searcher.run(s.query, k, Filters(since=s.since, until=s.until,
-                                                         sources=sources),
-                                     recency=s.recency, timings=timings)
+            return searcher.run(s.query, k, Filters(since=s.since, until=s.until,
+                                                    sources=sources),
+                                recency=s.recency, timings=timings)
 
         kept: tuple[Scope, list[Passage], Draft] | None = None
         found: tuple[Scope, list[Passage], Draft] = (scope, [], Draft(text=""))

@@ -148,6 +148,28 @@ class HybridSearch:
             by_id[p.chunk_id] = replace(p, score=sim)
 
 
+class FusedSearch:
+    """Several searches (one per collection) whose results are fused by reciprocal rank.
+
+    Each search returns its best ``k``; a passage found by more than one (the same chunk in
+    two collections) counts once, with its fused score summed.
+    """
+
+    def __init__(self, searchers: Sequence[Any]) -> None:
+        self.searchers = list(searchers)
+
+    def run(self, query: str, k: int = 5, filters: Filters | None = None,
+            recency: float = 0.0, timings: dict[str, float] | None = None) -> list[Passage]:
+        """Return up to ``k`` passages for ``query`` over every search, best first."""
+        found = [s.run(query, k, filters, recency, timings) for s in self.searchers]
+        fused = rrf([[p.chunk_id for p in ps] for ps in found])
+        by_id: dict[str, Passage] = {}
+        for ps in found:
+            for p in ps:
+                by_id.setdefault(p.chunk_id, p)
+        return [by_id[c] for c in sorted(fused, key=lambda c: fused[c], reverse=True)][:k]
+
+
 def rrf(rankings: Sequence[Sequence[str]]) -> dict[str, float]:
     """Reciprocal rank fusion: each id's summed ``1 / (RRF_K + rank)`` over ``rankings``."""
     fused: dict[str, float] = {}

@@ -34,14 +34,15 @@ class Citation:
         ``{"n", "article_id", "title", "url", "source", "published", "quote", "quote_span",
         "page"}``: ``quote`` is the supporting text; ``quote_span`` its ``[start, end]``
         character offsets in the *article's* text (``passage.start`` plus :attr:`quote`);
-        ``page`` is ``None`` (articles have no pages); ``published`` is ``YYYY-MM-DD`` or
+        ``page`` is the page the passage starts on for a PDF, ``None`` for articles without
+        pages; ``published`` is ``YYYY-MM-DD`` or
         ``None``.
         """
         p = self.passage
         return {"n": self.n, "article_id": p.article_id, "title": p.title, "url": p.url,
                 "source": p.source, "published": p.published.isoformat() if p.published else None,
                 "quote": self.quote_text,
-                "quote_span": [p.start + self.quote[0], p.start + self.quote[1]], "page": None}
+                "quote_span": [p.start + self.quote[0], p.start + self.quote[1]], "page": p.page}
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from vectorstore.collection_names import DEFAULT_COLLECTION, NAME_RULE, valid_collection_name
 from vectorstore.errors import ConfigError
 from vectorstore.models import DEFAULT_MODEL
 from vectorstore.privacy import PRIVACY_DEFAULTS, apply_privacy_defaults
@@ -38,6 +39,8 @@ class Settings(BaseSettings):
 
     Attributes:
         home: Data folder (embedded Chroma, BM25 index, uploads). ``NEWSDESK_HOME``.
+        collection: The collection (named archive) to read and write: ``default``, or
+            lowercase letters, digits, ``-`` and ``_`` (1-48). ``NEWSDESK_COLLECTION``.
         database_url: The catalog database: ``""`` for ``sqlite:///<home>/catalog.db`` (see
             :attr:`catalog_url`), or ``postgresql+psycopg://user:password@host/db``.
             ``NEWSDESK_DATABASE_URL``.
@@ -78,6 +81,7 @@ class Settings(BaseSettings):
                                       populate_by_name=True)
 
     home: Path = Path(".newsdesk")
+    collection: str = DEFAULT_COLLECTION
     database_url: str = ""
     chroma_url: str = ""
     embed_model: str = DEFAULT_MODEL
@@ -148,6 +152,9 @@ class Settings(BaseSettings):
                 f"NEWSDESK_EMBED_BACKEND={self.embed_backend!r} is unknown: use auto, torch, onnx, "
                 "onnx-int8 or openvino"
             )
+        if not valid_collection_name(self.collection):
+            raise ConfigError(f"NEWSDESK_COLLECTION={self.collection!r} is not valid: use "
+                              f"{NAME_RULE}")
         if self.device not in {"auto", "cpu", "cuda", "mps"}:
             raise ConfigError(f"NEWSDESK_DEVICE={self.device!r} is unknown: use auto, cpu or cuda")
         if self.chunk_overlap >= self.chunk_tokens:

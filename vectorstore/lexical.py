@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from vectorstore.collection_names import DEFAULT_COLLECTION
 from vectorstore.ids import short_hash
 from vectorstore.store.codec import day_number
 from vectorstore.text.stemming import new_stemmer, shared_stemmer
@@ -176,6 +177,13 @@ def _bm25_of(counts: TermCounts, vocab: dict[str, int]) -> Any:
     return bm
 
 
+def index_folder(home: Path, location: str, collection: str = DEFAULT_COLLECTION) -> Path:
+    """The folder of the BM25 index of ``collection`` of the store at ``location``: the
+    default collection's is the folder stores always had, another's is named after both."""
+    key = location if collection == DEFAULT_COLLECTION else f"{location}#{collection}"
+    return Path(home) / "bm25" / short_hash(key)
+
+
 class LexicalIndex:
     """A BM25 (bm25s) index over every chunk, with per-chunk date/source/article for filters.
 
@@ -198,9 +206,10 @@ class LexicalIndex:
         self._stem: Any = None
 
     @classmethod
-    def for_store(cls, home: Path, location: str) -> LexicalIndex:
-        """The index folder for the store at ``location`` (a path or server URL)."""
-        return cls(Path(home) / "bm25" / short_hash(location))
+    def for_store(cls, home: Path, location: str,
+                  collection: str = DEFAULT_COLLECTION) -> LexicalIndex:
+        """The index of ``collection`` of the store at ``location`` (a path or server URL)."""
+        return cls(index_folder(home, location, collection))
 
     def __len__(self) -> int:
         return len(self._ids)

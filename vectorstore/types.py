@@ -80,7 +80,8 @@ class Passage:
 
     ``start``/``end`` are offsets into the article text; ``sentences`` are
     sentence offsets relative to ``text``. ``sources`` lists every outlet that
-    carried the article (the first copy and its recorded duplicates).
+    carried the article (the first copy and its recorded duplicates). ``page`` is the
+    1-based page the chunk starts on, for paged documents (PDF); ``None`` otherwise.
     """
 
     text: str
@@ -96,6 +97,7 @@ class Passage:
     sentences: tuple[tuple[int, int], ...] = ()
     sources: tuple[str, ...] = ()
     urls: tuple[str, ...] = field(default=())
+    page: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""

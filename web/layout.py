@@ -6,7 +6,7 @@ The page's CSS and JavaScript are files in ``web/static/``, read once at import.
 
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ class StartState:
     choices: list[tuple[str, str]]
     stats: dict[str, Any]
     sources: list[str]
+    collections: list[str] = field(default_factory=list)
 
 
 def start_state(ui: NewsdeskUI) -> StartState:
@@ -47,7 +48,8 @@ def start_state(ui: NewsdeskUI) -> StartState:
         stored = ui.desk.articles()
     examples = example_questions(ui.corpus, stored)
     try:
-        return StartState(examples, ui.library_rows(), ui.choices(), ui.desk.stats(), ui.sources())
+        return StartState(examples, ui.library_rows(), ui.choices(), ui.desk.stats(), ui.sources(),
+                          ui.collections())
     except NewsdeskError as e:
         log.warning("library unavailable at start: %s", e)
         return StartState(examples, [], [], {"error": str(e)}, [])
@@ -86,6 +88,10 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
                                      label="Examples from the articles (click to ask)",
                                      api_visibility="private") if start.examples else None
                 with gr.Column(scale=2):
+                    collection = gr.Dropdown(
+                        choices=start.collections or [ui.desk.store.collection],
+                        value=ui.desk.store.collection, label="Collection",
+                        elem_id="nd-collection", filterable=False)
                     with gr.Accordion("Answer settings", open=False, elem_id="nd-settings"):
                         with gr.Row():
                             k = gr.Slider(1, 20, value=settings.k, step=1,
@@ -121,11 +127,16 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
                 with gr.Accordion("Add articles", open=True):
                     files = gr.File(file_count="multiple", file_types=list(UPLOAD_TYPES),
                                     type="filepath", elem_id="nd-upload",
-                                    label=f"Article files (.txt .md .html .json .jsonl, "
+                                    label=f"Article files (.txt .md .html .json .jsonl .pdf, "
                                           f"up to {settings.max_file_mb} MB each)")
                     ingest_btn = gr.Button("Add to library", variant="primary",
                                            elem_id="nd-ingest")
                     ingest_out = gr.HTML("", elem_id="nd-ingest-out")
+                    url_box = gr.Textbox(label="Web addresses (one per line): articles or PDFs",
+                                         lines=2, placeholder="https://…", elem_id="nd-urls")
+                    add_urls_btn = gr.Button("Fetch and add", elem_id="nd-add-urls")
+                with gr.Accordion("Feeds", open=False):
+                    feeds_panel = gr.HTML("", elem_id="nd-feeds")
                 with gr.Accordion("Statistics", open=False):
                     stats_json = gr.HTML(stats_html(start.stats), elem_id="nd-stats")
         timer = gr.Timer(1.0, active=ui.seeder.running)
@@ -137,7 +148,7 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
         api_btn = gr.Button(visible=False)
 
         library_outputs = [table, pick, stats_json, src_filter]
-        chat_inputs = [question, chatbot, conv, k, since, until, src_filter]
+        chat_inputs = [question, chatbot, conv, k, since, until, src_filter, collection]
         chat_outputs = [chatbot, sources_panel, conv, question]
         hidden: dict[str, Any] = {"api_visibility": "private"}
         ev_submit = question.submit(ui.respond, chat_inputs, chat_outputs, **hidden)
@@ -158,11 +169,17 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
         ingested = ingest_btn.click(ui.ui_ingest, [files, lib_filter],
                                     [ingest_out, files, *library_outputs],
                                     concurrency_id="write", concurrency_limit=1, **hidden)
+        fetched = add_urls_btn.click(ui.ui_add_urls, [url_box, lib_filter],
+                                     [ingest_out, url_box, *library_outputs],
+                                     concurrency_id="write", concurrency_limit=1, **hidden)
+        refresh_btn.click(ui.feeds_panel, None, [feeds_panel], **hidden)
+        demo.load(ui.feeds_panel, None, [feeds_panel], **hidden)
         if ex is not None:  # the examples follow the store's newest articles
-            for done in (deleted, ingested):
+            for done in (deleted, ingested, fetched):
                 done.then(ui.example_update, None, [ex.dataset], **hidden)
         timer.tick(ui.seed_status, None, [seed_line, timer, *library_outputs], **hidden)
         demo.load(ui.refresh_library, [lib_filter, pick], library_outputs, **hidden)
+        demo.load(ui.collection_update, [collection], [collection], **hidden)
 
         api = ui.api
         gr.api(api.api_ask, api_name="ask")
@@ -170,7 +187,7 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
         gr.api(api.api_list, api_name="list")
         gr.api(api.api_delete, api_name="delete", concurrency_id="write", concurrency_limit=1)
         api_btn.click(api.api_ingest, [api_files], [api_out], api_name="ingest",
-                      api_description="Add article files (.txt .md .html .json .jsonl); "
+                      api_description="Add article files (.txt .md .html .json .jsonl .pdf); "
                                       "returns the ingest summary as JSON.",
                       concurrency_id="write", concurrency_limit=1)
     return demo

@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from qa import Answer, BadQuestion, NewsDesk, NewsdeskError, Settings, StoreUnavailable
+from qa.collection_ops import DEFAULT_COLLECTION
 from web.openai_wire import (
     DEFAULT_MODEL,
     MAX_BODY_BYTES,
@@ -39,18 +40,19 @@ from web.openai_wire import (
 
 log = logging.getLogger("newsdesk.api")
 
-DEFAULT_COLLECTION = "default"
-"""The collection the model ``newsdesk`` answers from."""
 OWNER = "newsdesk"
 
 
 def collections(desk: NewsDesk) -> list[str]:
-    """The collections this desk answers from: the default one for now.
+    """The collections this desk answers from, the default one first.
 
-    The one place that lists them (``/v1/models`` and the model check read it); it will
-    read ``desk.collections()`` once the desk has named collections.
+    The one place that lists them (``/v1/models`` and the model check read it).
     """
-    return [DEFAULT_COLLECTION]
+    try:
+        names = [c.name for c in desk.collections()]
+    except Exception as e:
+        raise _desk_error(e) from None
+    return [DEFAULT_COLLECTION] + [n for n in names if n != DEFAULT_COLLECTION]
 
 
 def model_id(collection: str) -> str:
@@ -181,16 +183,18 @@ class OpenAIApi:
         """
         check_key(self.settings, request)
         req = parse_request(await _read_body(request))
-        resolve_model(self.desk, req.model)
+        chosen = [resolve_model(self.desk, req.model)]
         ask = read_messages(req)
         if not req.stream:
             try:
                 answer = await run_in_threadpool(
-                    self.desk.ask, ask.question, history=list(ask.history), **ask.options)
+                    self.desk.ask, ask.question, history=list(ask.history), collections=chosen,
+                    **ask.options)
             except Exception as e:
                 raise _desk_error(e) from None
             return JSONResponse(completion(answer, ask, req.model))
-        stream = self.desk.stream(ask.question, history=list(ask.history), **ask.options)
+        stream = self.desk.stream(ask.question, history=list(ask.history), collections=chosen,
+                                  **ask.options)
         try:  # the first piece comes after the search: its errors still get a status
             first = await run_in_threadpool(next, stream, None)
         except Exception as e:

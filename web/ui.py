@@ -17,6 +17,7 @@ from web.library import library_rows, stats_html, table_label
 from web.render import answer_html, esc, message_html, one_line, sources_html
 from web.seed import Seeder, example_questions
 from web.uploads import ingest_uploads
+from web.urls import add_url_text, feeds_html
 
 log = logging.getLogger("newsdesk.ui")
 
@@ -55,9 +56,10 @@ class NewsdeskUI:
 
     def respond(self, question: str, history: list[dict[str, Any]] | None,
                 conv: Conversation | None, k: float | None, since: str | None,
-                until: str | None, sources: list[str] | None
+                until: str | None, sources: list[str] | None, collection: str | None = None
                 ) -> Iterator[tuple[Any, Any, Any, Any]]:
-        """Chat handler: stream the answer into the chat, then fill the sources panel."""
+        """Chat handler: stream the answer into the chat (from the chosen collection), then
+        fill the sources panel."""
         history = list(history or [])
         q = (question or "").strip()
         if not q:
@@ -78,7 +80,8 @@ class NewsdeskUI:
             answer: Answer | None = None
             for piece in conv.stream(q, k=int(k) if k else None, since=(since or "").strip() or None,
                                      until=(until or "").strip() or None,
-                                     sources=list(sources or []) or None):
+                                     sources=list(sources or []) or None,
+                                     collections=[collection] if collection else None):
                 if isinstance(piece, Answer):
                     answer = piece
                 else:
@@ -131,6 +134,19 @@ class NewsdeskUI:
             when = a.published.isoformat() if a.published else "undated"
             out.append((f"{one_line(a.title)[:90] or a.id} ({when})", a.id))
         return out
+
+    def collections(self) -> list[str]:
+        """The collections the chat can ask, by name."""
+        return [c.name for c in self.desk.collections()]
+
+    def collection_update(self, current: str | None) -> Any:
+        """The collection picker with the collections there are now (keeping the choice)."""
+        try:
+            names = self.collections()
+        except NewsdeskError:
+            return gr.skip()
+        keep = current if current in names else self.desk.store.collection
+        return gr.update(choices=names or [keep], value=keep)
 
     def sources(self) -> list[str]:
         """The outlets in the store (the choices of the source filter)."""
@@ -197,6 +213,31 @@ class NewsdeskUI:
             log.exception("ingest failed")
             summary = message_html(f"Ingest failed ({type(e).__name__}); see the server log.")
         return (summary, None, *self.refresh_library(query))
+
+    def ui_add_urls(self, text: str | None, query: str,
+                    progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        """Web addresses handler: fetch, ingest, summarise, refresh the library."""
+        progress(0, desc="Fetching the pages…")
+
+        def step(done: int, total: int, label: str) -> None:
+            progress((done, total), desc=f"Ingesting {label[:60]}", unit="articles")
+
+        try:
+            _, summary = add_url_text(self.desk, text, progress=step)
+        except NewsdeskError as e:
+            summary = message_html(str(e))
+        except Exception as e:
+            log.exception("adding URLs failed")
+            summary = message_html(f"Adding the pages failed ({type(e).__name__}); see the "
+                                   "server log.")
+        return (summary, "", *self.refresh_library(query))
+
+    def feeds_panel(self) -> str:
+        """The feeds followed and their state."""
+        try:
+            return feeds_html(self.desk.feeds.list())
+        except NewsdeskError as e:
+            return message_html(str(e))
 
     def example_update(self) -> Any:
         """The example questions, fresh from the store (after an ingest or a delete)."""

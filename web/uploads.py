@@ -14,7 +14,7 @@ from typing import Any
 from qa import LoadError, NewsDesk
 from web.render import ingest_html
 
-UPLOAD_TYPES = (".txt", ".md", ".html", ".json", ".jsonl")
+UPLOAD_TYPES = (".txt", ".md", ".html", ".json", ".jsonl", ".pdf")
 """The file types the Library tab and ``/ingest`` accept."""
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -107,7 +107,7 @@ def ingest_uploads(desk: NewsDesk, files: Sequence[Any] | None, uploads: Path, m
                            "issues": list(rejected), "article_ids": [],
                            "files": [p.name for p in stored]}
     if not stored and not rejected:
-        raise LoadError("no files given: choose .txt, .md, .html, .json or .jsonl files")
+        raise LoadError("no files given: choose .txt, .md, .html, .json, .jsonl or .pdf files")
     if stored:
         report = desk.ingest(stored, progress=progress)
         d = report.to_dict()

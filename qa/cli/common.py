@@ -19,10 +19,11 @@ EXIT_USAGE = 2
 
 def open_desk(args: argparse.Namespace) -> NewsDesk:
     """The :class:`qa.NewsDesk` named by the global options (``--home``, ``--chroma-url``,
-    ``--llm``), else by the ``NEWSDESK_*`` environment."""
+    ``--llm``, ``--collection``), else by the ``NEWSDESK_*`` environment."""
     from qa.desk import NewsDesk  # loaded on first use: `newsdesk --help` stays fast
 
-    return NewsDesk.open(home=args.home, chroma_url=args.chroma_url, llm=args.llm)
+    return NewsDesk.open(home=args.home, chroma_url=args.chroma_url, llm=args.llm,
+                         collection=getattr(args, "collection", None))
 
 
 def day_arg(value: str) -> date:

@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any
 
-from qa.cli.common import EXIT_USAGE, open_desk
+from qa.cli.common import EXIT_USAGE, day_arg, open_desk
 from qa.cli.progress import tqdm_progress
 
 __all__ = ["add_commands", "cmd_delete", "cmd_export", "cmd_import", "cmd_ingest", "cmd_list",
@@ -17,9 +17,18 @@ __all__ = ["add_commands", "cmd_delete", "cmd_export", "cmd_import", "cmd_ingest
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """``newsdesk ingest PATH...``: add articles, print the summary (or JSON)."""
+    urls = [p for p in args.paths if str(p).lower().startswith(("http://", "https://"))]
+    if urls:
+        print(f"{urls[0]} is a web address: use `newsdesk add URL...` to fetch pages "
+              "(`ingest` reads files and folders)", file=sys.stderr)
+        return EXIT_USAGE
     desk = open_desk(args)
+    new = desk.store.collection not in desk.store.collections()
     with tqdm_progress("article") as update:
         report = desk.ingest(args.paths, progress=update)
+    if new and desk.store.collection in desk.store.collections():
+        print(f"created collection {desk.store.collection}",
+              file=sys.stderr if args.json else sys.stdout)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:
@@ -35,7 +44,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(st, indent=2))
         return 0
-    for key in ("articles", "duplicates", "chunks", "earliest", "latest", "model", "backend",
+    for key in ("collection", "articles", "duplicates", "chunks", "earliest", "latest", "model", "backend",
                 "store", "llm"):
         print(f"{key:11} {st[key]}")
     print(f"{'sources':11} {', '.join(st['sources']) or '-'}")
@@ -57,9 +66,20 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    """``newsdesk delete ID``: delete an article and its chunks."""
-    n = open_desk(args).delete(args.article_id)
-    print(f"deleted {args.article_id} ({n} chunks)")
+    """``newsdesk delete ID`` or ``delete --source S --before DATE``: delete articles."""
+    if bool(args.article_id) == bool(args.source or args.before):
+        print("give an article id, or --source and/or --before to delete in bulk",
+              file=sys.stderr)
+        return EXIT_USAGE
+    desk = open_desk(args)
+    if args.article_id:
+        n = desk.delete(args.article_id)
+        print(f"deleted {args.article_id} ({n} chunks)")
+        return 0
+    from qa.feeds import delete_where
+
+    gone = delete_where(desk, source=args.source, before=args.before)
+    print(f"deleted {len(gone)} articles")
     return 0
 
 
@@ -70,7 +90,8 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     from vectorstore.embedding import Embedder
     from vectorstore.store import open_store
 
-    s = Settings.from_env().with_(home=args.home, chroma_url=args.chroma_url)
+    s = Settings.from_env().with_(home=args.home, chroma_url=args.chroma_url,
+                                  collection=getattr(args, "collection", None))
     emb = Embedder.from_settings(s)
     store = open_store(s, model=emb.identity, dim=emb.dim, allow_model_change=True)
     desk = NewsDesk(s, store, embedder=emb)
@@ -139,8 +160,10 @@ def add_commands(sub: Any) -> None:
     s.add_argument("--json", action="store_true")
     s.set_defaults(fn=cmd_list)
 
-    s = sub.add_parser("delete", help="delete an article and its chunks")
-    s.add_argument("article_id")
+    s = sub.add_parser("delete", help="delete an article, or in bulk by source or date")
+    s.add_argument("article_id", nargs="?")
+    s.add_argument("--source", help="every article from this outlet")
+    s.add_argument("--before", type=day_arg, help="every article published before YYYY-MM-DD")
     s.set_defaults(fn=cmd_delete)
 
     s = sub.add_parser("reindex", help="re-embed every article with the configured model")

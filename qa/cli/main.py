@@ -1,7 +1,8 @@
 """``newsdesk``: the command line, a thin layer over :class:`qa.NewsDesk`.
 
 This module builds the parser and dispatches; the commands live in one module per group:
-:mod:`qa.cli.library` (ingest, stats, list, delete, reindex, reset), :mod:`qa.cli.questions`
+:mod:`qa.cli.library` (ingest, stats, list, delete, reindex, reset), :mod:`qa.cli.feeds`
+(add, feeds, watch), :mod:`qa.cli.collections` (collections), :mod:`qa.cli.questions`
 (ask, chat) and :mod:`qa.cli.eval_command` (eval).
 """
 
@@ -13,8 +14,11 @@ import sys
 from collections.abc import Sequence
 
 from qa import apply_privacy_defaults
+from qa.cli.collections import add_collection_option
+from qa.cli.collections import add_commands as add_collection_commands
 from qa.cli.common import EXIT_ERROR, EXIT_USAGE
 from qa.cli.eval_command import add_command as add_eval_command
+from qa.cli.feeds import add_commands as add_feed_commands
 from qa.cli.library import add_commands as add_library_commands
 from qa.cli.questions import add_commands as add_question_commands
 from vectorstore.errors import NewsdeskError
@@ -31,8 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--llm", help="none, ollama:MODEL or openai:MODEL (NEWSDESK_LLM)")
     sub = p.add_subparsers(dest="command", required=True)
     add_library_commands(sub)
+    add_feed_commands(sub)
     add_question_commands(sub)
     add_eval_command(sub)
+    add_collection_commands(sub)
+    add_collection_option(p, sub)  # last: every command takes --collection, before or after
     return p
 
 

@@ -190,6 +190,7 @@ def test_api_json_carries_text_citations_and_conversation():
     ("/abs/path/My Article (1).HTML", "My_Article_1.html"),
     ("<script>x</script>.jsonl", "script.jsonl"),
     ("...hidden.json", "hidden.json"),
+    ("Report 2024.PDF", "Report_2024.pdf"),
     (".txt", "upload.txt"),
 ])
 def test_upload_names_are_reduced_to_a_safe_basename(name, expected):
@@ -197,8 +198,8 @@ def test_upload_names_are_reduced_to_a_safe_basename(name, expected):
 
 
 @pytest.mark.parametrize("name", ["evil.exe", "notes", "archive.txt.zip", "page.htm"])
-def test_upload_types_other_than_the_five_are_refused(name):
-    with pytest.raises(LoadError, match=r"\.txt, \.md, \.html, \.json or \.jsonl"):
+def test_upload_types_other_than_the_six_are_refused(name):
+    with pytest.raises(LoadError, match=r"\.txt, \.md, \.html, \.json, \.jsonl or \.pdf"):
         safe_filename(name)
 
 

@@ -20,8 +20,11 @@ from web_fixtures import (  # noqa: F401
     ROOT,
     RunningApp,
     newsdesk_app_fixture,
+    start_app,
     write_article,
 )
+
+from tests.fakes.news_server import NewsServer, make_pdf
 
 pytestmark = [
     pytest.mark.browser,
@@ -230,3 +233,36 @@ def test_refresh_docs_screenshot(page: Any):
             im.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(
                 out, optimize=True)
     assert 10_000 < out.stat().st_size < 400_000
+
+
+def test_pages_by_url_and_a_pdf_upload_are_added_in_the_library(browser: Any, tmp_path: Path):
+    pdf = tmp_path / "council-report.pdf"
+    pdf.write_bytes(make_pdf(["Council report\nThe Riverton council approved the budget.",
+                              "The ferry timetable changes in March."], title="Council report"))
+    with NewsServer() as site:
+        story = site.add_story()
+        app = start_app(tmp_path / "app", args=["--no-seed"], wait_for_articles=False,
+                        NEWSDESK_ALLOW_PRIVATE_URLS="1", NEWSDESK_FETCH_RATE="1000")
+        ctx = browser.new_context(viewport={"width": 1280, "height": 860})
+        try:
+            pg = ctx.new_page()
+            pg.set_default_timeout(TIMEOUT_MS)
+            pg.goto(app.url, wait_until="load")
+            pg.get_by_role("tab", name="Library").click()
+            pg.fill("#nd-urls textarea", site.url(f"/story/{story.slug}"))
+            pg.click("#nd-add-urls")
+            pg.wait_for_function(
+                "document.querySelector('#nd-ingest-out').innerText.includes('1 added')")
+            pg.wait_for_function(f"document.querySelector('#nd-library').innerText"
+                                 f".includes({story.title!r})")
+            pg.set_input_files("#nd-upload input[type=file]", str(pdf))
+            pg.wait_for_selector("#nd-upload table.file-preview")
+            pg.click("#nd-ingest")
+            pg.wait_for_function(
+                "document.querySelector('#nd-library').innerText.includes('Council report')")
+            listed = {a["url"] or a["id"] for a in app.client().predict(api_name="/list")}
+            assert site.url(f"/story/{story.slug}") in listed
+            assert "file:uploads/council-report.pdf" in listed
+        finally:
+            ctx.close()
+            app.stop()

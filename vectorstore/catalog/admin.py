@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from vectorstore.catalog.rows import CollectionInfo, SchemaRecord, now, utc
-from vectorstore.catalog.tables import collections, meta
+from vectorstore.catalog.tables import articles, collections, meta
 
 SCHEMA_KEY = "schema"
 
@@ -61,6 +61,25 @@ def all_collections(conn: Connection) -> list[CollectionInfo]:
     """Every collection, by name."""
     got = conn.execute(select(collections).order_by(collections.c.name)).mappings()
     return [collection_info(m) for m in got]
+
+
+def rename_collection(conn: Connection, old: str, new: str) -> list[str]:
+    """Move collection ``old`` (its row and articles) to the name ``new``; return its article
+    ids. The new row is made first, then the articles moved, then the old row deleted (the
+    articles' foreign key holds throughout)."""
+    m = conn.execute(select(collections).where(collections.c.name == old)).mappings().one()
+    conn.execute(insert(collections), {**dict(m), "name": new})
+    ids = list(conn.execute(select(articles.c.id).where(articles.c.collection == old)).scalars())
+    conn.execute(update(articles).where(articles.c.collection == old).values(collection=new))
+    conn.execute(collections.delete().where(collections.c.name == old))
+    return ids
+
+
+def article_counts(conn: Connection) -> dict[str, int]:
+    """How many articles each collection holds (every collection named, empty ones 0)."""
+    got: dict[str, int] = dict(conn.execute(select(articles.c.collection, func.count())
+                            .group_by(articles.c.collection)).tuples().all())
+    return {c.name: int(got.get(c.name, 0)) for c in all_collections(conn)}
 
 
 def get_meta(conn: Connection, key: str) -> Any:

@@ -18,6 +18,7 @@ import vectorstore.catalog.articles as arts
 import vectorstore.catalog.tables as tables
 import vectorstore.catalog.transfer as transfer
 from vectorstore.catalog.engine import describe, make_engine, reading, writing
+from vectorstore.catalog.feeds import FeedCatalog
 from vectorstore.catalog.migrate import current_revision, upgrade, version_number
 from vectorstore.catalog.rows import (
     DEFAULT_COLLECTION,
@@ -78,6 +79,11 @@ class Catalog:
     def dialect(self) -> str:
         """``sqlite`` or ``postgresql``."""
         return str(self.engine.dialect.name)
+
+    @property
+    def feeds(self) -> FeedCatalog:
+        """The feeds followed, the items taken in, and leases (:mod:`vectorstore.catalog.feeds`)."""
+        return FeedCatalog(self.engine)
 
     def close(self) -> None:
         """Close the connections."""
@@ -279,6 +285,29 @@ class Catalog:
             gone = arts.delete_rows(conn, name, ids, self._writer(process))
             conn.execute(tables.collections.delete().where(tables.collections.c.name == name))
         return len(gone)
+
+    def rename_collection(self, old: str, new: str, *, process: str | None = None) -> int:
+        """Rename collection ``old`` to ``new``, keeping its articles (journalled as removed
+        from ``old`` and added to ``new``); return how many it holds.
+
+        Raises:
+            NotFound: no collection ``old``.
+            ValueError: a collection ``new`` exists.
+        """
+        with writing(self.engine) as conn:
+            if admin.get_collection(conn, old) is None:
+                raise NotFound(f"no collection {old!r}: see `newsdesk collections list`")
+            if admin.get_collection(conn, new) is not None:
+                raise ValueError(f"a collection {new!r} exists: delete it or pick another name")
+            ids = admin.rename_collection(conn, old, new)
+            arts.add_journal(conn, [("removed", old, a) for a in ids]
+                             + [("added", new, a) for a in ids], self._writer(process))
+        return len(ids)
+
+    def article_counts(self) -> dict[str, int]:
+        """How many articles each collection holds, by name."""
+        with reading(self.engine) as conn:
+            return admin.article_counts(conn)
 
     def version(self) -> int:
         """The catalog's version (its Alembic revision's number)."""

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-DEFAULT_COLLECTION = "default"
+from vectorstore.collection_names import DEFAULT_COLLECTION
+
 JOURNAL_KINDS = ("added", "changed", "removed")
 ORIGIN_KINDS = ("", "file", "upload", "url", "feed")
 _U64 = 1 << 64

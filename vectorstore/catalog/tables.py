@@ -12,6 +12,10 @@ here and a revision beside them.
   SQLite, an identity sequence on PostgreSQL), written in the same transaction as the
   article rows, so that every process can follow what changed.
 * ``meta``: key/value records (the schema record: embedding model, dimension, backend).
+* ``feeds`` (revision 0002): the feeds each collection follows, with their fetch state
+  (ETag / Last-Modified, last fetch, status, counts, next fetch) and retention (``keep_days``).
+* ``feed_items``: each feed item already taken in, and the article it gave (never fetched again).
+* ``leases``: who holds a lease (the feed watcher's: one at a time across processes), until when.
 """
 
 from __future__ import annotations
@@ -93,4 +97,39 @@ meta = Table(
     "meta", metadata,
     Column("key", String(100), primary_key=True),
     Column("value", JSON, nullable=False),
+)
+
+feeds = Table(
+    "feeds", metadata,
+    Column("collection", String(200), primary_key=True, default="default"),
+    Column("url", String(2000), primary_key=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("every_s", Integer, nullable=False),
+    Column("keep_days", Integer, nullable=True),
+    Column("etag", Text, nullable=False, default=""),
+    Column("last_modified", Text, nullable=False, default=""),
+    Column("last_fetch", DateTime(timezone=True), nullable=True),
+    Column("status", String(20), nullable=False, default="new"),
+    Column("reason", Text, nullable=False, default=""),
+    Column("items_seen", Integer, nullable=False, default=0),
+    Column("articles_added", Integer, nullable=False, default=0),
+    Column("next_fetch", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+feed_items = Table(
+    "feed_items", metadata,
+    Column("collection", String(200), primary_key=True, default="default"),
+    Column("feed_url", String(2000), primary_key=True),
+    Column("item_id", String(2000), primary_key=True),
+    Column("article_id", String(2000), nullable=False, default=""),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Index(None, "collection", "article_id"),
+)
+
+leases = Table(
+    "leases", metadata,
+    Column("name", String(100), primary_key=True),
+    Column("holder", String(300), nullable=False),
+    Column("expires", DateTime(timezone=True), nullable=False),
 )

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vectorstore.catalog import Catalog, open_catalog
+from vectorstore.collection_names import chunks_collection
 from vectorstore.config import Settings
 from vectorstore.errors import ModelMismatch
 from vectorstore.store.client import Connection, guard
@@ -49,6 +50,8 @@ class StoreBase:
         self.dim = dim
         self.backend = backend
         self.allow_model_change = allow_model_change
+        self.collection = settings.collection
+        self.chunks_name = chunks_collection(self.collection)
         self._lock = threading.RLock()
         self.connection = Connection(settings, self._lock)
         self.location = self.connection.location
@@ -58,7 +61,7 @@ class StoreBase:
         self._head = -1  # the journal head this process has followed to
         self._me = (os.getpid(), socket.gethostname())
         self.reopens = 0
-        self.view = CatalogView(lambda: self.catalog, self._lock)
+        self.view = CatalogView(lambda: self.catalog, self._lock, self.collection)
         self._file_lock: Any = None
 
     @property
@@ -88,7 +91,7 @@ class StoreBase:
         """
         sch = self.catalog.schema()
         if not sch.embed_model or not self.catalog.get_meta(MIGRATED):
-            with self.writing():  # (once per store: readers of a made store never wait)
+            with self.writing(ensure=False):  # (once per store: readers never wait)
                 migrate_legacy(self)
                 sch = self.catalog.schema()
                 if not sch.embed_model:
@@ -167,14 +170,16 @@ class StoreBase:
             return None
         if hi > (entries[-1].seq if entries else lo):
             return None  # a head this catalog never had (another catalog's index)
-        return {e.article_id for e in entries if e.seq <= hi}
+        return {e.article_id for e in entries if e.seq <= hi and e.collection == self.collection}
 
     @contextlib.contextmanager
-    def writing(self) -> Iterator[None]:
+    def writing(self, ensure: bool = True) -> Iterator[None]:
         """Hold the store's write lock: one writer at a time across the processes that share
         an embedded store (a ``filelock`` in ``NEWSDESK_HOME``); readers never take it.
 
-        The journal is followed first, so that this process writes to Chroma as it is now.
+        The journal is followed first, so that this process writes to Chroma as it is now;
+        with ``ensure``, the store's collection is made in the catalog when it does not exist
+        (a first write into a new collection creates it).
         """
         with self._lock:
             if self._file_lock is None and not self.settings.chroma_url:
@@ -186,24 +191,40 @@ class StoreBase:
             lock = self._file_lock
         with lock if lock is not None else contextlib.nullcontext():
             self.follow()
+            if ensure and self.catalog.get_collection(self.collection) is None:
+                self.catalog.ensure_collection(self.collection, embed_model=self.model,
+                                               dim=self.dim)
             yield
 
     # -- maintenance ----------------------------------------------------------------------
 
     @guard
     def drop_chunks(self) -> None:
-        """Delete every chunk and vector, keeping the articles (for ``reindex`` and ``repair``):
-        every article is marked pending first, then re-embedded by the caller from its text."""
+        """Delete every chunk and vector of this collection, keeping the articles (for
+        ``reindex`` and ``repair``): every article is marked pending first, then re-embedded by
+        the caller from its text. With another model (``reindex``), or an embedded store that
+        must be made anew, every collection's chunks go (the others are re-embedded when
+        their desks open: the model is the store's)."""
         with self.writing():
-            self.catalog.mark_pending([r.id for r in self.catalog.articles()])
+            sch = self.catalog.schema()
+            every = (sch.embed_model, sch.dim) != (self.model, self.dim)
+            self._drop_pending(list(self.catalog.article_counts()) if every
+                               else [self.collection])
             try:
-                self.connection.drop(CHUNKS)
+                for name in list(self.catalog.article_counts()) if every else [self.collection]:
+                    self.connection.drop(chunks_collection(name))
             except Exception:
                 if self.settings.chroma_url:
                     raise
                 log.warning("the embedded store at %s cannot be opened: made anew", self.location)
+                self._drop_pending(list(self.catalog.article_counts()))
                 self.connection.wipe()
             self.catalog.set_schema(embed_model=self.model, dim=self.dim, backend=self.backend)
+
+    def _drop_pending(self, names: list[str]) -> None:
+        """Mark every article of these collections pending (its vectors about to go)."""
+        for name in names:
+            self.catalog.mark_pending([r.id for r in self.catalog.articles(name)], name)
 
     @guard
     def reset(self) -> None:
@@ -211,14 +232,15 @@ class StoreBase:
         from vectorstore.store.schema import COLLECTIONS
 
         with self.writing():
-            ids = [r.id for r in self.catalog.articles()]
-            self.catalog.mark_pending(ids)
-            self.connection.drop(*COLLECTIONS)
-            self.catalog.delete_articles(ids)
+            ids = [r.id for r in self.catalog.articles(self.collection)]
+            self.catalog.mark_pending(ids, self.collection)
+            self.connection.drop(*(COLLECTIONS if self.chunks_name == CHUNKS
+                                   else (self.chunks_name,)))
+            self.catalog.delete_articles(ids, self.collection)
             self.catalog.set_schema(embed_model=self.model, dim=self.dim, backend=self.backend)
             self.view.clear()
 
     def pending(self) -> list[str]:
         """Articles whose vectors are not written: an ingest crashed (or runs) between its
         catalog write and its vectors. ``Ingestor.finish_pending`` completes them."""
-        return self.catalog.pending()
+        return self.catalog.pending(self.collection)

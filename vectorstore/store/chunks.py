@@ -10,7 +10,6 @@ import numpy as np
 from vectorstore.store.base import BATCH, IN_BATCH, Rows, StoreBase
 from vectorstore.store.client import guard
 from vectorstore.store.codec import chunk_metas, day_number, passage, record_text
-from vectorstore.store.schema import CHUNKS
 from vectorstore.types import Article, Chunk, Filters, Passage
 
 
@@ -22,7 +21,7 @@ class ChunkStore(StoreBase):
         """Stored vectors of chunks whose text hash is in ``hashes`` (the embedding cache)."""
         out: dict[str, np.ndarray] = {}
         uniq = list(dict.fromkeys(hashes))
-        col = self._col(CHUNKS)
+        col = self._col(self.chunks_name)
         for i in range(0, len(uniq), IN_BATCH):
             part = uniq[i:i + IN_BATCH]
             got = col.get(where={"hash": {"$in": part}}, include=["metadatas", "embeddings"])
@@ -36,7 +35,7 @@ class ChunkStore(StoreBase):
     def _upsert_chunks(self, ids: list[str], vectors: np.ndarray,
                        metas: list[dict[str, Any]]) -> None:
         """Write chunk records in batches (texts in the metadata, no documents)."""
-        col = self._col(CHUNKS)
+        col = self._col(self.chunks_name)
         for i in range(0, len(ids), BATCH):
             col.upsert(ids=ids[i:i + BATCH], embeddings=vectors[i:i + BATCH],
                        documents=[""] * len(ids[i:i + BATCH]), metadatas=metas[i:i + BATCH])
@@ -52,27 +51,27 @@ class ChunkStore(StoreBase):
                         hashes: Sequence[str], sources: Sequence[str],
                         urls: Sequence[str]) -> None:
         with self.writing():
-            self.catalog.mark_pending([article.id])
-            self._col(CHUNKS).delete(where={"article_id": article.id})
+            self.catalog.mark_pending([article.id], self.collection)
+            self._col(self.chunks_name).delete(where={"article_id": article.id})
             if chunks:
                 self._upsert_chunks([c.id for c in chunks], vectors,
                                     chunk_metas(article, chunks, hashes, sources, urls))
-            self.catalog.mark_indexed({article.id: len(chunks)})
+            self.catalog.mark_indexed({article.id: len(chunks)}, self.collection)
 
     @guard
     def count_chunks(self) -> int:
         """Number of chunks stored."""
-        return int(self._col(CHUNKS).count())
+        return int(self._col(self.chunks_name).count())
 
     @guard
     def chunk_ids_of(self, article_id: str) -> list[str]:
         """Ids of the chunks stored for ``article_id``."""
-        return list(self._col(CHUNKS).get(where={"article_id": article_id}, include=[])["ids"])
+        return list(self._col(self.chunks_name).get(where={"article_id": article_id}, include=[])["ids"])
 
     @guard
     def iter_chunks(self, batch: int = 5000) -> Rows:
         """Yield ``(ids, texts, metadatas)`` batches over every chunk (for the BM25 index)."""
-        col = self._col(CHUNKS)
+        col = self._col(self.chunks_name)
         offset = 0
         while True:
             got = col.get(include=["documents", "metadatas"], limit=batch, offset=offset)
@@ -88,7 +87,7 @@ class ChunkStore(StoreBase):
     @guard
     def chunks_of(self, article_ids: Collection[str]) -> Rows:
         """Yield ``(ids, texts, metadatas)`` batches over the chunks of ``article_ids``."""
-        col = self._col(CHUNKS)
+        col = self._col(self.chunks_name)
         aids = sorted(article_ids)
         for i in range(0, len(aids), IN_BATCH):
             got = col.get(where={"article_id": {"$in": aids[i:i + IN_BATCH]}},
@@ -120,7 +119,7 @@ class ChunkStore(StoreBase):
     @guard
     def search(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[Passage]:
         """The ``k`` chunks nearest to ``vector`` (cosine), best first, as passages."""
-        col = self._col(CHUNKS)
+        col = self._col(self.chunks_name)
         if k <= 0:
             return []
         res = col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=k,
@@ -136,7 +135,7 @@ class ChunkStore(StoreBase):
         """Passages for chunk ``ids`` in the given order (missing ids are skipped)."""
         if not ids:
             return []
-        got = self._col(CHUNKS).get(ids=list(ids), where=where, include=["documents", "metadatas"])
+        got = self._col(self.chunks_name).get(ids=list(ids), where=where, include=["documents", "metadatas"])
         by_id = {i: (d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"],
                                                strict=True)}
         out = []
@@ -151,7 +150,7 @@ class ChunkStore(StoreBase):
         """Stored vectors of the chunks ``ids``."""
         if not ids:
             return {}
-        got = self._col(CHUNKS).get(ids=list(ids), include=["embeddings"])
+        got = self._col(self.chunks_name).get(ids=list(ids), include=["embeddings"])
         embs = got.get("embeddings")
         if embs is None:
             return {}

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from vectorstore.config import Settings, apply_privacy_defaults
 from vectorstore.errors import NewsdeskError, StoreUnavailable
-from vectorstore.store.schema import CHUNKS
+from vectorstore.store.schema import CHUNKS, LEGACY_COLLECTIONS
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -141,11 +141,17 @@ class Connection:
                     raise StoreUnavailable(unavailable_message(self.location, e)) from e
             col = self._cols.get(name)
             if col is None:
-                cfg = {"hnsw": {"space": "cosine", "ef_search": 100}} if name == CHUNKS else None
+                cfg = ({"hnsw": {"space": "cosine", "ef_search": 100}}
+                       if name not in LEGACY_COLLECTIONS else None)
                 col = self._client.get_or_create_collection(
                     name, embedding_function=None, configuration=cfg)
                 self._cols[name] = col
             return col
+
+    def forget(self, name: str) -> None:
+        """Drop the cached handle of collection ``name`` (renamed or deleted)."""
+        with self.lock:
+            self._cols.pop(name, None)
 
     def drop(self, *names: str) -> None:
         """Delete the collections ``names``, in order (already gone is fine; a lost server is not)."""

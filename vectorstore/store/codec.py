@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from vectorstore.catalog import ArticleRow
+from vectorstore.catalog import DEFAULT_COLLECTION, ArticleRow
 from vectorstore.store.schema import ArticleRecord
 from vectorstore.types import Article, Chunk, Passage
 
@@ -52,6 +52,9 @@ def chunk_metas(article: Article, chunks: Sequence[Chunk], hashes: Sequence[str]
         }
         if article.published:
             m["day"] = day_number(article.published)
+        page = article.page_at(c.start)
+        if page is not None:  # PDFs: the page the chunk starts on
+            m["page"] = page
         metas.append(m)
     return metas
 
@@ -97,7 +100,8 @@ def passage(cid: str, text: str | None, m: dict[str, Any], score: float) -> Pass
         end=int(m.get("end", 0)), chunk_id=cid,
         sentences=sents,  # type: ignore[arg-type]
         sources=tuple(json.loads(m.get("sources") or "[]")),
-        urls=tuple(json.loads(m.get("urls") or "[]")))
+        urls=tuple(json.loads(m.get("urls") or "[]")),
+        page=int(m["page"]) if m.get("page") else None)
 
 
 def outlets(rec: ArticleRecord, copies: Sequence[dict[str, str]]) -> tuple[list[str], list[str]]:
@@ -118,13 +122,14 @@ def copy_entry(copy: Article, text_hash: str, simhash: int) -> dict[str, str]:
 
 
 def row_of(article: Article, text_hash: str, simhash: int,
-           copies: Sequence[Mapping[str, str]] = (), n_chunks: int = 0) -> ArticleRow:
+           copies: Sequence[Mapping[str, str]] = (), n_chunks: int = 0,
+           collection: str = DEFAULT_COLLECTION) -> ArticleRow:
     """The catalog row of ``article`` (its text included)."""
     return ArticleRow(
         id=article.id, content_hash=text_hash, title=article.title, url=article.url,
         source=article.source, published=article.published, simhash=simhash,
         copies=tuple(dict(c) for c in copies), origin_kind="file" if article.path else "",
-        origin=article.path, n_chunks=n_chunks, text=article.text)
+        origin=article.path, n_chunks=n_chunks, text=article.text, collection=collection)
 
 
 def record_of(row: ArticleRow) -> ArticleRecord:

@@ -18,10 +18,13 @@ class CatalogView:
     Args:
         catalog: Gives the store's catalog (opened on first use).
         lock: The store's lock.
+        collection: The collection whose articles it holds.
     """
 
-    def __init__(self, catalog: Callable[[], Catalog], lock: threading.RLock) -> None:
+    def __init__(self, catalog: Callable[[], Catalog], lock: threading.RLock,
+                 collection: str = DEFAULT_COLLECTION) -> None:
         self._catalog = catalog
+        self.collection = collection
         self._lock = lock
         self.head = -1  # the journal number the view is true for; -1: not read
         self._sims: dict[str, int] = {}
@@ -56,18 +59,18 @@ class CatalogView:
             entries = cat.journal_since(self.head, limit=FOLLOW_MAX + 1)
             if len(entries) <= FOLLOW_MAX:
                 if entries:
-                    ids = {e.article_id for e in entries if e.collection == DEFAULT_COLLECTION}
+                    ids = {e.article_id for e in entries if e.collection == self.collection}
                     self._apply(cat, ids)
                     self.head = entries[-1].seq
                 return
         self.head = cat.journal_head()  # read first: rows read after it are at least as new
         self._sims, self._copy_of, self._copies = {}, {}, {}
-        for row in cat.articles():
+        for row in cat.articles(self.collection):
             self._note(row.id, row.simhash, [str(c.get("id")) for c in row.copies if c.get("id")])
         self.full_reads += 1
 
     def _apply(self, cat: Catalog, ids: set[str]) -> None:
-        rows = cat.get_articles(sorted(ids))
+        rows = cat.get_articles(sorted(ids), self.collection)
         for aid in ids:
             self._sims.pop(aid, None)
             for cid in self._copies.pop(aid, []):

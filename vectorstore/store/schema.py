@@ -21,14 +21,17 @@ from typing import Any
 
 import numpy as np
 
+from vectorstore.collection_names import DEFAULT_CHUNKS
 from vectorstore.types import Article, Chunk
 
 SCHEMA_VERSION = 1
-CHUNKS = "newsdesk_chunks"
+CHUNKS = DEFAULT_CHUNKS
 ARTICLES = "newsdesk_articles"
 TEXTS = "newsdesk_texts"
 META = "newsdesk_meta"
 COLLECTIONS = (CHUNKS, ARTICLES, TEXTS, META)
+LEGACY_COLLECTIONS = (ARTICLES, TEXTS, META)
+"""The Chroma collections of a store from before the catalog (no vectors of their own)."""
 COPY_KEYS = ("id", "url", "source", "title", "path")
 """What a recorded copy shows (the catalog keeps its hash, SimHash and date beside them)."""
 

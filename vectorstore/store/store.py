@@ -9,13 +9,19 @@ from typing import Any
 
 import numpy as np
 
+from vectorstore.collection_names import (
+    DEFAULT_COLLECTION,
+    check_collection_name,
+    chunks_collection,
+)
 from vectorstore.config import Settings, apply_privacy_defaults
+from vectorstore.errors import ConfigError, NotFound
 from vectorstore.store.articles import ArticleStore
 from vectorstore.store.base import IN_BATCH
 from vectorstore.store.chunks import ChunkStore
 from vectorstore.store.client import guard
 from vectorstore.store.codec import chunk_metas, outlets, record_of, row_of
-from vectorstore.store.schema import CHUNKS, ArticleWrite
+from vectorstore.store.schema import ArticleWrite
 
 
 class Store(ArticleStore, ChunkStore):
@@ -45,15 +51,17 @@ class Store(ArticleStore, ChunkStore):
             return {}
         with self.writing():
             put = self.catalog.put_articles(
-                [row_of(it.article, it.text_hash, it.simhash, it.copies) for it in items],
+                [row_of(it.article, it.text_hash, it.simhash, it.copies, collection=self.collection)
+                 for it in items],
                 pending=True, merge_copies=True)
             dups = dict(put.duplicates)
             todo = self._with_outlets([it for it in items if it.article.id not in dups])
             self._write_chunks(todo)
-            self.catalog.mark_indexed({it.article.id: len(it.chunks) for it in todo})
+            self.catalog.mark_indexed({it.article.id: len(it.chunks) for it in todo},
+                                      self.collection)
         for it in items:
             if it.article.id in dups:
-                if self.catalog.get_article(it.article.id) is not None:
+                if self.catalog.get_article(it.article.id, self.collection) is not None:
                     self.delete_article(it.article.id)  # its text is now another's: a copy
                 self.add_copy(dups[it.article.id], it.article, it.text_hash, it.simhash)
         return dups
@@ -61,7 +69,7 @@ class Store(ArticleStore, ChunkStore):
     def _with_outlets(self, items: list[ArticleWrite]) -> list[ArticleWrite]:
         """``items`` with the copies their rows hold now (another writer may have recorded
         one since they were planned), and their chunks' outlets to match."""
-        rows = self.catalog.get_articles([it.article.id for it in items])
+        rows = self.catalog.get_articles([it.article.id for it in items], self.collection)
         out: list[ArticleWrite] = []
         for it in items:
             row = rows.get(it.article.id)
@@ -74,7 +82,7 @@ class Store(ArticleStore, ChunkStore):
 
     def _write_chunks(self, items: Sequence[ArticleWrite]) -> None:
         """Replace the chunks of ``items`` in Chroma, in a few large calls."""
-        col = self._col(CHUNKS)
+        col = self._col(self.chunks_name)
         aids = [it.article.id for it in items]
         for i in range(0, len(aids), IN_BATCH):
             col.delete(where={"article_id": {"$in": aids[i:i + IN_BATCH]}})
@@ -86,6 +94,59 @@ class Store(ArticleStore, ChunkStore):
             metas += chunk_metas(it.article, it.chunks, it.hashes, it.sources, it.urls)
         if ids:
             self._upsert_chunks(ids, np.concatenate(vecs).astype(np.float32, copy=False), metas)
+
+    # -- collections ----------------------------------------------------------------------
+
+    def collections(self) -> dict[str, int]:
+        """Every collection of the catalog with its article count, by name."""
+        return self.catalog.article_counts()
+
+    @guard
+    def create_collection(self, name: str) -> bool:
+        """Make the collection ``name`` (its catalog row and Chroma collection); return
+        whether it was new."""
+        check_collection_name(name)
+        with self.writing(ensure=False):
+            new = self.catalog.get_collection(name) is None
+            self.catalog.ensure_collection(name, embed_model=self.model, dim=self.dim)
+            self._col(chunks_collection(name))
+        return new
+
+    @guard
+    def delete_collection(self, name: str) -> int:
+        """Delete collection ``name``: its vectors (its Chroma collection), then its catalog
+        rows (each journalled); return the articles deleted. ``default`` cannot be deleted.
+
+        Raises:
+            NotFound: no such collection.
+        """
+        self._check_admin(name)
+        with self.writing(ensure=False):
+            self.connection.drop(chunks_collection(name))
+            return self.catalog.delete_collection(name)
+
+    @guard
+    def rename_collection(self, old: str, new: str) -> int:
+        """Rename collection ``old`` to ``new`` (catalog rows, then the Chroma collection),
+        keeping its articles and vectors; return how many articles it holds."""
+        self._check_admin(old)
+        check_collection_name(new)
+        if new == DEFAULT_COLLECTION:
+            raise ConfigError("the default collection exists: rename to another name")
+        with self.writing(ensure=False):
+            n = self.catalog.rename_collection(old, new)
+            self._col(chunks_collection(old)).modify(name=chunks_collection(new))
+            self.connection.forget(chunks_collection(old))
+        return n
+
+    def _check_admin(self, name: str) -> None:
+        check_collection_name(name)
+        if name == DEFAULT_COLLECTION:
+            raise ConfigError("the default collection cannot be deleted or renamed: "
+                              "use `newsdesk reset` to empty it")
+        if self.catalog.get_collection(name) is None:
+            raise NotFound(f"no collection {name!r}: the collections are "
+                           f"{', '.join(self.collections())}")
 
 
 def open_store(settings: Settings | None = None, *, model: str | None = None, dim: int | None = None,
