@@ -150,8 +150,9 @@ def source_card(c: Citation, turn: int) -> str:
                  f'rel="noopener noreferrer nofollow">'
                  f"{title}</a>")
     outlets = ", ".join(p.sources) or p.source
+    page = f"p. {p.page}" if p.page else ""
     meta = " · ".join(esc(x) for x in (p.published.isoformat() if p.published else "undated",
-                                       outlets) if x)
+                                       outlets, page) if x)
     s, e = c.quote
     body = f"{_block(p.text[:s])}<mark>{_block(p.text[s:e])}</mark>{_block(p.text[e:])}"
     return (f'<article class="nd-card" id="src-{turn}-{c.n}">'

@@ -135,7 +135,9 @@ def test_source_card_marks_the_quote_links_only_http_urls_and_escapes_everything
     m = re.search(r"<mark>(.*?)</mark>", card)
     assert m and _text(m.group(1)) == sentence
     assert '<a href="https://example.org/a?b=1&amp;c=2" target="_blank"' in card
-    assert "2020-01-02 · AFP, Reuters" in _text(card)
+    assert "2020-01-02 · AFP, Reuters" in _text(card) and "p. " not in _text(card)
+    paged = source_card(_cited(text, sentence, sources=("AFP",), page=3), turn=2)
+    assert "2020-01-02 · AFP · p. 3" in _text(paged)  # a PDF's page
     assert "<script" not in card and "<img" not in card
     assert "\n\n" not in card  # paragraph breaks collapse to one line break
 
