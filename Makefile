@@ -23,10 +23,13 @@ $(VENV)/.installed: pyproject.toml
 run: setup
 	$(PY) app.py
 
-# Debian's chromium for the browser tests (needs root; the tests skip without it).
+# Debian's chromium for the browser tests and PostgreSQL for the catalog tests (needs root;
+# the tests skip without them).
 browser:
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; \
+	@if { [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } \
+		&& [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+			fonts-liberation postgresql >/dev/null; \
 	fi
 
 test: setup browser
