@@ -5,13 +5,16 @@ it (``newsdesk repair``), and a desk moves between machines as JSONL (``newsdesk
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
-from reliability_helpers import lexical_hits, run_cli, store_problems, write_corpus
+from reliability_helpers import article_text, lexical_hits, run_cli, store_problems, write_corpus
 
 from qa import NewsDesk
+from tests.fakes.news_server import make_pdf
 
 N = 6
+PDF_ID = "file:docs/report.pdf"
 
 
 def _ok(proc) -> str:  # type: ignore[no-untyped-def]
@@ -68,3 +71,33 @@ def test_export_then_import_moves_a_desk(tmp_path: Path):
     # importing again changes nothing
     again = json.loads(_ok(run_cli(dst, "import", "--json", str(dump))))
     assert again["added"] + again["updated"] == 0 and _stats(dst)["chunks"] == a["chunks"]
+
+
+def _write_pdf(folder: Path) -> None:
+    """A three-page PDF, each page a few chunks long (one sentence a line)."""
+    rng = random.Random(3)
+    pages = ["\n".join(article_text(f"Pagine{n}", rng, 24).split(". ")) for n in (1, 2, 3)]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.pdf").write_bytes(make_pdf(pages))
+
+
+def _pages(home: Path) -> list[tuple[int, int | None]]:
+    """``(chunk start, page)`` of each stored chunk of the PDF, in order."""
+    desk = NewsDesk.open(home=home)
+    got = desk.store.get_passages(desk.store.chunk_ids_of(PDF_ID))
+    return sorted((p.start, p.page) for p in got)
+
+
+def test_a_pdf_keeps_its_page_numbers_through_repair_and_export(tmp_path: Path):
+    src, dst = tmp_path / "src", tmp_path / "dst"
+    _write_pdf(tmp_path / "docs")
+    _ok(run_cli(src, "ingest", str(tmp_path / "docs")))
+    ingested = _pages(src)
+    assert {p for _, p in ingested} == {1, 2, 3}, ingested  # a chunk starts on every page
+    (src / "chroma" / "chroma.sqlite3").write_bytes(b"")
+    _ok(run_cli(src, "repair"))
+    assert _pages(src) == ingested
+    dump = tmp_path / "desk.jsonl"
+    _ok(run_cli(src, "export", str(dump)))
+    _ok(run_cli(dst, "import", "--json", str(dump)))
+    assert _pages(dst) == ingested

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from vectorstore.catalog.rows import CollectionInfo, SchemaRecord, now, utc
-from vectorstore.catalog.tables import articles, collections, meta
+from vectorstore.catalog.tables import articles, collections, feed_items, feeds, meta
 
 SCHEMA_KEY = "schema"
 
@@ -73,6 +73,13 @@ def rename_collection(conn: Connection, old: str, new: str) -> list[str]:
     conn.execute(update(articles).where(articles.c.collection == old).values(collection=new))
     conn.execute(collections.delete().where(collections.c.name == old))
     return ids
+
+
+def delete_feeds(conn: Connection, name: str) -> int:
+    """Delete the feeds of collection ``name`` and the items taken from them (leases are
+    not a collection's); return the feeds deleted."""
+    conn.execute(feed_items.delete().where(feed_items.c.collection == name))
+    return int(conn.execute(feeds.delete().where(feeds.c.collection == name)).rowcount or 0)
 
 
 def article_counts(conn: Connection) -> dict[str, int]:

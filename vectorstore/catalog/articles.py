@@ -28,7 +28,7 @@ from vectorstore.errors import NotFound
 IN_BATCH = 500
 """Ids per ``IN (...)`` clause (SQLite allows 32k parameters; PostgreSQL 65k)."""
 _COMPARED = ("title", "url", "source", "published", "content_hash", "simhash", "copies",
-             "origin_kind", "origin", "pages", "n_chunks", "text")
+             "origin_kind", "origin", "pages", "page_starts", "n_chunks", "text")
 
 
 def _insert(conn: Connection) -> Any:

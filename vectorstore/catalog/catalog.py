@@ -278,11 +278,13 @@ class Catalog:
         return info
 
     def delete_collection(self, name: str, *, process: str | None = None) -> int:
-        """Delete a collection and its articles (each journalled); return articles deleted."""
+        """Delete a collection, its articles (each journalled) and its feeds with their items,
+        in one transaction; return articles deleted."""
         with writing(self.engine) as conn:
             ids = conn.execute(select(articles.c.id).where(articles.c.collection == name)
                                ).scalars().all()
             gone = arts.delete_rows(conn, name, ids, self._writer(process))
+            admin.delete_feeds(conn, name)
             conn.execute(tables.collections.delete().where(tables.collections.c.name == name))
         return len(gone)
 

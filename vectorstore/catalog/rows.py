@@ -48,6 +48,8 @@ class ArticleRow:
         copies: Other outlets that carried it (``{"id", "url", "source", "title", "path"}``).
         origin_kind: ``file``, ``upload``, ``url``, ``feed`` or ``""``; ``origin`` is the path,
             the upload's original name, the URL or the feed.
+        pages: Page count of a paged document (PDF); ``page_starts``: where each page
+            begins in ``text`` (``Article.page_starts``; ``()`` without pages).
         n_chunks: Chunks stored in the vector store; ``indexed``: its vectors are written.
         text: The full text; ``None`` where a listing did not read it.
     """
@@ -63,6 +65,7 @@ class ArticleRow:
     origin_kind: str = ""
     origin: str = ""
     pages: int | None = None
+    page_starts: tuple[int, ...] = ()
     n_chunks: int = 0
     indexed: bool = False
     text: str | None = None
@@ -78,7 +81,8 @@ class ArticleRow:
             "published": self.published.isoformat() if self.published else None,
             "content_hash": self.content_hash, "simhash": f"{self.simhash:016x}",
             "copies": [dict(c) for c in self.copies], "origin_kind": self.origin_kind,
-            "origin": self.origin, "pages": self.pages, "n_chunks": self.n_chunks,
+            "origin": self.origin, "pages": self.pages,
+            "page_starts": list(self.page_starts), "n_chunks": self.n_chunks,
             "text": self.text,
         }
 
@@ -93,7 +97,8 @@ class ArticleRow:
             simhash=int(str(d.get("simhash") or "0"), 16),
             copies=tuple(dict(c) for c in d.get("copies") or ()),
             origin_kind=str(d.get("origin_kind", "")), origin=str(d.get("origin", "")),
-            pages=d.get("pages"), n_chunks=int(d.get("n_chunks") or 0),
+            pages=d.get("pages"), page_starts=tuple(int(p) for p in d.get("page_starts") or ()),
+            n_chunks=int(d.get("n_chunks") or 0),
             text=d.get("text"), collection=str(d.get("collection") or DEFAULT_COLLECTION))
 
 
@@ -106,7 +111,7 @@ def article_values(row: ArticleRow) -> dict[str, Any]:
         "source": row.source, "published": row.published, "content_hash": row.content_hash,
         "simhash": signed64(row.simhash), "copies": [dict(c) for c in row.copies],
         "origin_kind": row.origin_kind, "origin": row.origin, "pages": row.pages,
-        "n_chunks": row.n_chunks, "text": row.text or "",
+        "page_starts": [int(p) for p in row.page_starts], "n_chunks": row.n_chunks, "text": row.text or "",
     }
 
 
@@ -116,7 +121,8 @@ def article_row(m: Mapping[Any, Any], with_text: bool = True) -> ArticleRow:
         id=m["id"], content_hash=m["content_hash"], title=m["title"], url=m["url"],
         source=m["source"], published=m["published"], simhash=unsigned64(m["simhash"]),
         copies=tuple(m["copies"] or ()), origin_kind=m["origin_kind"], origin=m["origin"],
-        pages=m["pages"], n_chunks=m["n_chunks"], indexed=bool(m["indexed"]),
+        pages=m["pages"], page_starts=tuple(int(p) for p in m["page_starts"] or ()),
+        n_chunks=m["n_chunks"], indexed=bool(m["indexed"]),
         text=m["text"] if with_text else None, collection=m["collection"],
         created_at=utc(m["created_at"]), updated_at=utc(m["updated_at"]))
 

@@ -7,7 +7,8 @@ here and a revision beside them.
 * ``collections``: one row per collection of articles (its embedding model and chunking).
 * ``articles``: one row per canonical article: metadata, content hash (unique per
   collection: two writers storing the same text store it once), SimHash, copies, origin and
-  the full text. ``indexed`` is true once the article's vectors are written.
+  the full text. ``indexed`` is true once the article's vectors are written. ``page_starts``
+  (revision 0003): where each page of a PDF begins in the text (``[]`` without pages).
 * ``journal``: one row per article written or removed, numbered by ``seq`` (AUTOINCREMENT on
   SQLite, an identity sequence on PostgreSQL), written in the same transaction as the
   article rows, so that every process can follow what changed.
@@ -71,6 +72,7 @@ articles = Table(
     Column("origin_kind", String(20), nullable=False, default=""),
     Column("origin", Text, nullable=False, default=""),
     Column("pages", Integer, nullable=True),
+    Column("page_starts", JSON, nullable=False, default=list),  # revision 0003
     Column("n_chunks", Integer, nullable=False, default=0),
     Column("indexed", Boolean, nullable=False, default=False),
     Column("text", Text, nullable=False, default=""),

@@ -129,7 +129,9 @@ def row_of(article: Article, text_hash: str, simhash: int,
         id=article.id, content_hash=text_hash, title=article.title, url=article.url,
         source=article.source, published=article.published, simhash=simhash,
         copies=tuple(dict(c) for c in copies), origin_kind="file" if article.path else "",
-        origin=article.path, n_chunks=n_chunks, text=article.text, collection=collection)
+        origin=article.path, pages=len(article.page_starts) or None,
+        page_starts=article.page_starts, n_chunks=n_chunks, text=article.text,
+        collection=collection)
 
 
 def record_of(row: ArticleRow) -> ArticleRecord:
@@ -138,7 +140,7 @@ def record_of(row: ArticleRow) -> ArticleRecord:
         id=row.id, title=row.title, url=row.url, source=row.source, published=row.published,
         n_chunks=row.n_chunks if row.indexed else 0, hash=row.content_hash,
         simhash=row.simhash, path=row.origin if row.origin_kind == "file" else "",
-        copies=tuple(dict(c) for c in row.copies))
+        copies=tuple(dict(c) for c in row.copies), page_starts=row.page_starts)
 
 
 def copy_record(canonical: ArticleRecord, entry: Mapping[str, str]) -> ArticleRecord:
@@ -153,6 +155,6 @@ def copy_record(canonical: ArticleRecord, entry: Mapping[str, str]) -> ArticleRe
 
 
 def article_of(rec: ArticleRecord, text: str) -> Article:
-    """The :class:`Article` of a record and its text (to chunk it again)."""
+    """The :class:`Article` of a record and its text (to chunk it again, pages kept)."""
     return Article(id=rec.id, text=text, title=rec.title, url=rec.url, source=rec.source,
-                   published=rec.published, path=rec.path)
+                   published=rec.published, path=rec.path, page_starts=rec.page_starts)

@@ -62,6 +62,7 @@ class ArticleRecord:
     path: str = ""
     dup_of: str = ""
     copies: tuple[dict[str, str], ...] = ()
+    page_starts: tuple[int, ...] = ()  # a PDF's page offsets (``Article.page_starts``)
 
     @property
     def sources(self) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ def row(n: int, *, collection: str = "default", text: str | None = None, **kw: o
             (n % 2) << 63), "copies": ({"id": f"copy-{n}", "url": f"https://copy.org/{n}",
                                          "source": "Copy", "title": "", "path": ""},),
         "origin_kind": "file", "origin": f"/data/{n}.txt", "pages": n % 4 or None,
+        "page_starts": tuple(40 * i for i in range(n % 4)),
         "n_chunks": 0, "text": body, "collection": collection,
     }
     values.update(kw)

@@ -26,6 +26,15 @@ def test_put_then_get_gives_every_field_back(cat: Catalog) -> None:
     assert cat.article_text(rows[2].id) == rows[2].text
     assert max(r.simhash for r in rows) >= 2**63  # the high bit did round-trip above
     assert cat.count() == 5 and cat.get_article("nope") is None
+    assert cat.get_article(rows[2].id).page_starts == (0, 40, 80)  # type: ignore[union-attr]
+
+
+def test_new_page_offsets_change_an_article(cat: Catalog) -> None:
+    cat.put_articles([row(3)])
+    moved = replace(row(3), page_starts=(0, 50, 90))
+    assert cat.put_articles([moved]).changed == (moved.id,)
+    assert cat.get_article(moved.id) == replace(moved, text=None)
+    assert cat.put_articles([moved]).unchanged == (moved.id,)
 
 
 def test_listing_and_lookups(cat: Catalog) -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
+
 from vectorstore.catalog import Catalog
+from vectorstore.catalog.tables import feed_items
 
 T0 = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
 FEED = "https://news.example/feed.rss"
@@ -69,3 +72,21 @@ def test_a_lease_has_one_holder_until_it_expires(open_cat: Callable[..., Catalog
     assert taken and holder == "b"  # a stopped renewing: b takes over
     assert not one.feeds.release_lease("watcher", "a") and two.feeds.release_lease("watcher", "b")
     assert one.feeds.take_lease("watcher", "a", 60, at=T0 + timedelta(seconds=112))[0]
+
+
+def test_deleting_a_collection_deletes_its_feeds_and_their_items(cat: Catalog) -> None:
+    cat.ensure_collection("world")
+    cat.feeds.add_feed(FEED, 60, collection="world")
+    cat.feeds.add_items(FEED, [("i1", "a"), ("i2", "b")], collection="world")
+    cat.feeds.add_feed(FEED, 60)  # the same feed, followed by another collection
+    cat.feeds.add_items(FEED, [("i1", "a")])
+    assert cat.feeds.take_lease("watcher", "me", 60)[0]
+    cat.delete_collection("world")
+    assert [(f.collection, f.url) for f in cat.feeds.feeds(None)] == [("default", FEED)]
+    assert cat.feeds.seen(FEED, "world") == set() and cat.feeds.seen(FEED) == {"i1"}
+    with cat.engine.connect() as conn:
+        left = conn.execute(select(feed_items.c.collection)).scalars().all()
+    assert left == ["default"]
+    assert cat.feeds.take_lease("watcher", "me", 60)[0]  # leases are no collection's
+    cat.ensure_collection("world")  # made again: it follows nothing
+    assert cat.feeds.feeds("world") == []

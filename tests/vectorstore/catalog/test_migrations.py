@@ -6,18 +6,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from catalog_helpers import row
 from sqlalchemy import create_engine, inspect, text
 
 from vectorstore.catalog import Catalog, CatalogTooNew, open_catalog, parse_url
-from vectorstore.catalog.migrate import head, version_number
+from vectorstore.catalog.migrate import alembic_config, head, version_number
 from vectorstore.catalog.tables import metadata
 
 
 def test_an_empty_database_is_migrated_to_head(cat: Catalog) -> None:
-    assert cat.version() == version_number(head()) == 2
+    assert cat.version() == version_number(head()) == 3
     tables = set(inspect(cat.engine).get_table_names())
     assert {"articles", "journal", "collections", "meta", "feeds", "feed_items", "leases",
             "alembic_version"} <= tables
@@ -31,12 +32,35 @@ def test_the_migrated_schema_is_exactly_tables_py(cat: Catalog) -> None:
     assert diffs == []
 
 
+def test_articles_stored_before_page_offsets_get_none(catalog_url: str) -> None:
+    if catalog_url.startswith("sqlite:///"):
+        Path(catalog_url.removeprefix("sqlite:///")).parent.mkdir(parents=True)
+    engine = create_engine(parse_url(catalog_url))
+    with engine.begin() as conn:  # a catalog of revision 0002 holding one article
+        command.upgrade(alembic_config(conn), "0002")
+        conn.execute(text("INSERT INTO collections (name, created_at, embed_model, dim, "
+                          "chunking) VALUES ('default', :t, '', 0, '{}')"), {"t": row(1).published})
+        conn.execute(text(
+            "INSERT INTO articles (collection, id, title, url, source, content_hash, simhash, "
+            "copies, origin_kind, origin, pages, n_chunks, indexed, text, created_at, "
+            "updated_at) VALUES ('default', 'old', '', '', '', 'h', 0, '[]', '', '', NULL, 0, "
+            ":f, 'Old text.', :t, :t)"), {"f": False, "t": row(1).published})
+    engine.dispose()
+    cat = open_catalog(catalog_url)
+    got = cat.get_article("old", with_text=True)
+    assert cat.version() == 3 and got is not None
+    assert got.page_starts == () and got.text == "Old text."
+    cat.put_articles([row(3)])  # and new rows keep theirs
+    assert cat.get_article(row(3).id).page_starts == (0, 40, 80)  # type: ignore[union-attr]
+    cat.close()
+
+
 def test_reopening_changes_nothing(open_cat: Callable[..., Catalog]) -> None:
     first = open_cat()
     first.put_articles([row(1), row(2)])
     created = first.get_collection("default")
     again = open_cat()
-    assert again.version() == 2
+    assert again.version() == 3
     assert again.count() == 2 and again.journal_head() == 2
     assert again.collections() == [created]
 
