@@ -64,13 +64,15 @@ def all_collections(conn: Connection) -> list[CollectionInfo]:
 
 
 def rename_collection(conn: Connection, old: str, new: str) -> list[str]:
-    """Move collection ``old`` (its row and articles) to the name ``new``; return its article
-    ids. The new row is made first, then the articles moved, then the old row deleted (the
-    articles' foreign key holds throughout)."""
+    """Move collection ``old`` (its row, articles and feeds) to the name ``new``; return its
+    article ids. The new row is made first, then the articles and feeds moved, then the old
+    row deleted (the articles' foreign key holds throughout)."""
     m = conn.execute(select(collections).where(collections.c.name == old)).mappings().one()
     conn.execute(insert(collections), {**dict(m), "name": new})
     ids = list(conn.execute(select(articles.c.id).where(articles.c.collection == old)).scalars())
     conn.execute(update(articles).where(articles.c.collection == old).values(collection=new))
+    for table in (feeds, feed_items):
+        conn.execute(update(table).where(table.c.collection == old).values(collection=new))
     conn.execute(collections.delete().where(collections.c.name == old))
     return ids
 

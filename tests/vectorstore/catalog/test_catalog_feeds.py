@@ -90,3 +90,12 @@ def test_deleting_a_collection_deletes_its_feeds_and_their_items(cat: Catalog) -
     assert cat.feeds.take_lease("watcher", "me", 60)[0]  # leases are no collection's
     cat.ensure_collection("world")  # made again: it follows nothing
     assert cat.feeds.feeds("world") == []
+
+
+def test_renaming_a_collection_takes_its_feeds_along(cat: Catalog) -> None:
+    cat.ensure_collection("world")
+    cat.feeds.add_feed(FEED, 60, collection="world")
+    cat.feeds.add_items(FEED, [("i1", "a")], collection="world")
+    cat.rename_collection("world", "globe")
+    assert cat.feeds.feeds("world") == [] and [f.url for f in cat.feeds.feeds("globe")] == [FEED]
+    assert cat.feeds.seen(FEED, "globe") == {"i1"} and cat.feeds.seen(FEED, "world") == set()
