@@ -23,8 +23,8 @@ from vectorstore.errors import NotFound
 from vectorstore.lexical import LexicalIndex, index_folder
 from vectorstore.store import Store
 
-__all__ = ["DEFAULT_COLLECTION", "CollectionSummary", "create", "delete", "rename", "searcher_for", "sibling",
-           "summaries"]
+__all__ = ["DEFAULT_COLLECTION", "CollectionSummary", "create", "delete", "open_collection", "rename",
+           "searcher_for", "sibling", "summaries"]
 
 
 
@@ -91,6 +91,23 @@ def sibling(desk: D, name: str) -> D:
             store.check()
             known[name] = cast(Any, type(desk))(s, store, desk.embedder)
         return cast(D, known[name])
+
+
+def open_collection(desk: D, name: str | None, *, create: bool = False) -> D:
+    """The desk of collection ``name`` beside ``desk`` (blank: ``desk`` itself), sharing its
+    model. It must exist unless ``create`` (then it is empty until its first ingest makes it).
+
+    Raises:
+        ConfigError: ``name`` is not a valid collection name.
+        NotFound: no such collection and ``create`` is false.
+    """
+    name = (name or "").strip()
+    if not name or name == desk.store.collection:
+        return desk
+    check_collection_name(name)
+    if not create and name != DEFAULT_COLLECTION:
+        require(desk, [name])
+    return sibling(desk, name)
 
 
 def searcher_for(desk: Desk, names: Sequence[str] | None) -> tuple[Searcher, bool]:

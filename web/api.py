@@ -1,7 +1,9 @@
 """The ``gradio_client`` endpoints: ``/ask``, ``/chat``, ``/ingest``, ``/list``, ``/delete``.
 
 Their inputs and outputs are documented in the README (and served at ``/?view=api``, from
-the docstrings below). Errors reach the caller as ``gr.Error`` with a readable message.
+the docstrings below). Each takes an optional last ``collection`` (blank: the server's);
+a raw ``/call`` may leave it out (:class:`web.layout.ApiBlocks` fills it in). Errors reach
+the caller as ``gr.Error`` with a readable message.
 """
 
 
@@ -15,6 +17,7 @@ from typing import Any, TypeVar, cast
 import gradio as gr
 
 from qa import Answer, Conversation, NewsDesk, NewsdeskError
+from qa.collection_ops import open_collection
 from web.api_types import AnswerJSON, ArticleJSON, ChatAnswerJSON, DeletedJSON, IngestJSON
 from web.uploads import ingest_uploads
 
@@ -24,6 +27,8 @@ MAX_CONVERSATIONS = 256
 """API conversations kept server-side; the least recently used goes first."""
 
 T = TypeVar("T")
+API_NAMES = ("ask", "chat", "list", "delete", "ingest")
+"""The endpoints, each with an optional trailing ``collection``."""
 
 
 def answer_json(answer: Answer, conversation: Conversation | None = None) -> dict[str, Any]:
@@ -97,11 +102,17 @@ class Api:
             self._convs.move_to_end(cid)
             return found
 
-    def api_ask(self, question: str) -> AnswerJSON:
+    def _collections(self, collection: str | None) -> list[str] | None:
+        """``[collection]``, or ``None`` (the server's collection) when blank."""
+        name = (collection or "").strip()
+        return [name] if name else None
+
+    def api_ask(self, question: str, collection: str = "") -> AnswerJSON:
         """Answer one question from the articles, in a fresh conversation.
 
         Args:
             question: The question.
+            collection: The collection to ask (``""``: the server's).
 
         Returns:
             ``{"text", "citations": [{"n", "article_id", "title", "url", "source",
@@ -109,42 +120,51 @@ class Api:
             "standalone_question", "unsupported", "warnings"}`` (a citation is
             ``Citation.to_dict()``: ``quote_span`` is the quote's offsets in the article).
         """
-        return cast(AnswerJSON, api_call(lambda: answer_json(self.desk.ask(question))))
+        return cast(AnswerJSON, api_call(lambda: answer_json(
+            self.desk.ask(question, collections=self._collections(collection)))))
 
-    def api_chat(self, question: str, conversation_id: str = "") -> ChatAnswerJSON:
+    def api_chat(self, question: str, conversation_id: str = "", collection: str = ""
+                 ) -> ChatAnswerJSON:
         """Ask within a conversation, so that follow-up questions are understood.
 
         Args:
             question: The question.
             conversation_id: ``""`` to start a conversation, else the id a previous call returned.
+            collection: The collection to ask (``""``: the server's).
 
         Returns:
             What ``/ask`` returns, plus ``conversation_id`` to pass next time and ``turn``
             (1 for the first question of the conversation).
         """
         conv = self._conversation(conversation_id)
-        return cast(ChatAnswerJSON, api_call(lambda: answer_json(conv.ask(question), conv)))
+        names = self._collections(collection)
+        return cast(ChatAnswerJSON, api_call(lambda: answer_json(
+            conv.ask(question, collections=names), conv)))
 
-    def api_list(self) -> list[ArticleJSON]:
-        """List the stored articles, newest first.
+    def api_list(self, collection: str = "") -> list[ArticleJSON]:
+        """List the stored articles of a collection (``""``: the server's), newest first.
 
         Returns:
             ``[{"id", "title", "url", "source", "sources", "published", "n_chunks", "copies"}]``.
         """
         return cast(list[ArticleJSON],
-                    api_call(lambda: [article_json(a) for a in self.desk.articles()]))
+                    api_call(lambda: [article_json(a) for a in
+                                      open_collection(self.desk, collection).articles()]))
 
-    def api_delete(self, article_id: str) -> DeletedJSON:
-        """Delete an article (its id from ``/list``) and its chunks.
+    def api_delete(self, article_id: str, collection: str = "") -> DeletedJSON:
+        """Delete an article (its id from ``/list``) and its chunks from a collection
+        (``""``: the server's).
 
         Returns:
             ``{"deleted": article_id, "chunks": number of chunks removed}``.
         """
         aid = (article_id or "").strip()
-        return api_call(lambda: DeletedJSON(deleted=aid, chunks=self.desk.delete(aid)))
+        return api_call(lambda: DeletedJSON(
+            deleted=aid, chunks=open_collection(self.desk, collection).delete(aid)))
 
-    def api_ingest(self, files: list[str] | None) -> IngestJSON:
-        """Add uploaded article files (.txt .md .html .json .jsonl).
+    def api_ingest(self, files: list[str] | None, collection: str | None = "") -> IngestJSON:
+        """Add uploaded article files (.txt .md .html .json .jsonl) to a collection (``""``:
+        the server's; a new name creates it).
 
         Returns:
             ``{"summary", "added", "updated", "unchanged", "duplicates", "failed", "chunks",
@@ -152,4 +172,5 @@ class Api:
             ``path``: gradio_client would try to download a dict with a ``path`` key.)
         """
         return cast(IngestJSON, api_call(
-            lambda: ingest_uploads(self.desk, files, self.uploads, self.max_file_mb)[0]))
+            lambda: ingest_uploads(open_collection(self.desk, collection, create=True), files,
+                                   self.uploads, self.max_file_mb)[0]))

@@ -13,6 +13,7 @@ from typing import Any
 import gradio as gr
 
 from qa import NewsdeskError
+from web.api import API_NAMES
 from web.library import LIBRARY_HEADERS, LIBRARY_WIDTHS, stats_html, table_label
 from web.render import message_html, sources_html
 from web.seed import example_questions
@@ -55,11 +56,24 @@ def start_state(ui: NewsdeskUI) -> StartState:
         return StartState(examples, [], [], {"error": str(e)}, [])
 
 
+class ApiBlocks(gr.Blocks):
+    """``gr.Blocks`` whose API endpoints (:data:`web.api.API_NAMES`) may be called without
+    their trailing optional inputs (``collection``): a raw ``/call`` with the question alone
+    works as it did before they had one (gradio_client fills them in itself)."""
+
+    def validate_inputs(self, block_fn: Any, inputs: list[Any]) -> None:
+        """Fill the left-out trailing inputs with their defaults, then check as Gradio does."""
+        wanted = block_fn.inputs
+        if block_fn.api_name in API_NAMES and len(inputs) < len(wanted):
+            inputs.extend(getattr(c, "value", None) for c in wanted[len(inputs):])
+        super().validate_inputs(block_fn, inputs)
+
+
 def build(ui: NewsdeskUI) -> gr.Blocks:
     """Build the Blocks app over ``ui`` (:func:`web.server.create_app` mounts and serves it)."""
     start = start_state(ui)
     settings = ui.settings
-    with gr.Blocks(title="Newsdesk", analytics_enabled=False) as demo:
+    with ApiBlocks(title="Newsdesk", analytics_enabled=False) as demo:
         gr.Markdown("## Newsdesk\nAsk about the loaded news articles. Every answer quotes "
                     "them and cites the passage it came from; when they don't say, Newsdesk "
                     "says so.")
@@ -109,6 +123,11 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
             with gr.Tab("Library", id="library"):
                 lib_status = gr.HTML("", elem_id="nd-lib-status")
                 with gr.Row():
+                    lib_collection = gr.Dropdown(
+                        choices=start.collections or [ui.desk.store.collection],
+                        value=ui.desk.store.collection, label="Collection (type a new name "
+                        "to start one)", allow_custom_value=True, scale=2,
+                        elem_id="nd-lib-collection")
                     lib_filter = gr.Textbox(label="Filter", placeholder="words in the title, "
                                             "date, source or id", scale=4,
                                             elem_id="nd-lib-filter")
@@ -144,6 +163,7 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
         # hidden components for the /ingest endpoint (files in, JSON out)
         api_files = gr.File(file_count="multiple", type="filepath", visible=False,
                             label="files")
+        api_collection = gr.Textbox("", visible=False, label="collection")
         api_out = gr.JSON(visible=False, label="result")
         api_btn = gr.Button(visible=False)
 
@@ -161,33 +181,42 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
         clear_btn.click(ui.clear, None, chat_outputs, cancels=asking, **hidden)
         chatbot.clear(ui.clear, None, chat_outputs, cancels=asking, **hidden)
 
-        lib_filter.change(ui.filter_library, [lib_filter], [table], **hidden)
-        refresh_btn.click(ui.refresh_library, [lib_filter, pick], library_outputs, **hidden)
+        lib_view = [lib_filter, pick, lib_collection]
+        lib_filter.change(ui.filter_library, [lib_filter, lib_collection], [table], **hidden)
+        lib_collection.change(ui.refresh_library, lib_view, library_outputs, **hidden)
+        refresh_btn.click(ui.refresh_library, lib_view, library_outputs, **hidden)
         table.select(ui.select_row, [table], [pick], **hidden)
-        deleted = delete_btn.click(ui.ui_delete, [pick, lib_filter], [lib_status, *library_outputs],
+        deleted = delete_btn.click(ui.ui_delete, [pick, lib_filter, lib_collection],
+                                   [lib_status, *library_outputs],
                                    concurrency_id="write", concurrency_limit=1, **hidden)
-        ingested = ingest_btn.click(ui.ui_ingest, [files, lib_filter],
+        ingested = ingest_btn.click(ui.ui_ingest, [files, lib_filter, lib_collection],
                                     [ingest_out, files, *library_outputs],
                                     concurrency_id="write", concurrency_limit=1, **hidden)
-        fetched = add_urls_btn.click(ui.ui_add_urls, [url_box, lib_filter],
+        fetched = add_urls_btn.click(ui.ui_add_urls, [url_box, lib_filter, lib_collection],
                                      [ingest_out, url_box, *library_outputs],
                                      concurrency_id="write", concurrency_limit=1, **hidden)
+        for done in (deleted, ingested, fetched):  # a new collection joins both pickers
+            done.then(ui.collection_update, [collection], [collection], **hidden)
+            done.then(ui.library_collection_update, [lib_collection], [lib_collection], **hidden)
         refresh_btn.click(ui.feeds_panel, None, [feeds_panel], **hidden)
         demo.load(ui.feeds_panel, None, [feeds_panel], **hidden)
         if ex is not None:  # the examples follow the store's newest articles
             for done in (deleted, ingested, fetched):
                 done.then(ui.example_update, None, [ex.dataset], **hidden)
-        timer.tick(ui.seed_status, None, [seed_line, timer, *library_outputs], **hidden)
-        demo.load(ui.refresh_library, [lib_filter, pick], library_outputs, **hidden)
+        timer.tick(ui.seed_status, [lib_collection], [seed_line, timer, *library_outputs],
+                   **hidden)
+        demo.load(ui.refresh_library, lib_view, library_outputs, **hidden)
         demo.load(ui.collection_update, [collection], [collection], **hidden)
+        demo.load(ui.library_collection_update, [lib_collection], [lib_collection], **hidden)
 
         api = ui.api
         gr.api(api.api_ask, api_name="ask")
         gr.api(api.api_chat, api_name="chat")
         gr.api(api.api_list, api_name="list")
         gr.api(api.api_delete, api_name="delete", concurrency_id="write", concurrency_limit=1)
-        api_btn.click(api.api_ingest, [api_files], [api_out], api_name="ingest",
-                      api_description="Add article files (.txt .md .html .json .jsonl .pdf); "
-                                      "returns the ingest summary as JSON.",
+        api_btn.click(api.api_ingest, [api_files, api_collection], [api_out], api_name="ingest",
+                      api_description="Add article files (.txt .md .html .json .jsonl .pdf) "
+                                      "to a collection (blank: the server's; a new name "
+                                      "creates it); returns the ingest summary as JSON.",
                       concurrency_id="write", concurrency_limit=1)
     return demo

@@ -12,6 +12,7 @@ from typing import Any
 import gradio as gr
 
 from qa import Answer, Conversation, NewsDesk, NewsdeskError, Settings
+from qa.collection_ops import open_collection
 from web.api import Api
 from web.library import library_rows, stats_html, table_label
 from web.render import answer_html, esc, message_html, one_line, sources_html
@@ -123,14 +124,19 @@ class NewsdeskUI:
 
     # -- library ------------------------------------------------------------------------
 
-    def library_rows(self, query: str = "") -> list[list[Any]]:
-        """The article table, newest first, filtered by ``query`` (title, date, source, id)."""
-        return library_rows(self.desk.articles(), query)
+    def library_desk(self, collection: str | None = None) -> NewsDesk:
+        """The desk of the Library tab's collection (blank: the server's; a new name is an
+        empty collection until something is added to it)."""
+        return open_collection(self.desk, collection, create=True)
 
-    def choices(self) -> list[tuple[str, str]]:
+    def library_rows(self, query: str = "", collection: str | None = None) -> list[list[Any]]:
+        """The article table, newest first, filtered by ``query`` (title, date, source, id)."""
+        return library_rows(self.library_desk(collection).articles(), query)
+
+    def choices(self, collection: str | None = None) -> list[tuple[str, str]]:
         """The delete picker's choices: ``(title (date), article id)``."""
         out = []
-        for a in self.desk.articles():
+        for a in self.library_desk(collection).articles():
             when = a.published.isoformat() if a.published else "undated"
             out.append((f"{one_line(a.title)[:90] or a.id} ({when})", a.id))
         return out
@@ -148,29 +154,44 @@ class NewsdeskUI:
         keep = current if current in names else self.desk.store.collection
         return gr.update(choices=names or [keep], value=keep)
 
+    def library_collection_update(self, current: str | None) -> Any:
+        """The Library's collection picker with the collections there are now (keeping the
+        choice, even a new name that nothing has been added to yet)."""
+        try:
+            names = self.collections()
+        except NewsdeskError:
+            return gr.skip()
+        keep = (current or "").strip() or self.desk.store.collection
+        return gr.update(choices=names if keep in names else [*names, keep], value=keep)
+
     def sources(self) -> list[str]:
         """The outlets in the store (the choices of the source filter)."""
         return list(self.desk.stats().get("sources") or [])
 
-    def refresh_library(self, query: str = "", selected: str | None = None) -> tuple[Any, ...]:
-        """Table, delete picker, statistics and source filter, fresh from the store."""
+    def refresh_library(self, query: str = "", selected: str | None = None,
+                        collection: str | None = None) -> tuple[Any, ...]:
+        """Table, delete picker, statistics and source filter, fresh from the store (the
+        table, picker and statistics of the Library's ``collection``)."""
         try:
-            choices = self.choices()
+            desk = self.library_desk(collection)
+            choices = self.choices(collection)
             ids = {c[1] for c in choices}
-            stats = self.desk.stats()
-            rows = self.library_rows(query)
+            stats = desk.stats()
+            chat_stats = stats if desk is self.desk else self.desk.stats()
+            rows = self.library_rows(query, collection)
             return (gr.update(value=rows, label=table_label(len(rows), len(choices))),
                     gr.update(choices=choices, value=selected if selected in ids else None),
-                    stats_html(stats), gr.update(choices=list(stats.get("sources") or [])))
+                    stats_html(stats), gr.update(choices=list(chat_stats.get("sources") or [])))
         except NewsdeskError as e:
             gr.Warning(str(e))
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
 
-    def filter_library(self, query: str) -> Any:
+    def filter_library(self, query: str, collection: str | None = None) -> Any:
         """The table filtered by ``query``."""
         try:
-            rows = self.library_rows(query)
-            return gr.update(value=rows, label=table_label(len(rows), len(self.desk.articles())))
+            rows = self.library_rows(query, collection)
+            total = len(self.library_desk(collection).articles())
+            return gr.update(value=rows, label=table_label(len(rows), total))
         except NewsdeskError as e:
             gr.Warning(str(e))
             return gr.skip()
@@ -183,54 +204,58 @@ class NewsdeskUI:
             return gr.update(value=str(rows[row][4]))
         return gr.skip()
 
-    def ui_delete(self, article_id: str | None, query: str) -> tuple[Any, ...]:
-        """Delete the picked article and refresh the library."""
+    def ui_delete(self, article_id: str | None, query: str, collection: str | None = None
+                  ) -> tuple[Any, ...]:
+        """Delete the picked article (of the Library's collection) and refresh the library."""
         if not article_id:
             return (message_html("Pick an article first (click its row or choose it in the list).",
-                                 "info"), *self.refresh_library(query))
+                                 "info"), *self.refresh_library(query, None, collection))
         try:
-            title = next((a.title for a in self.desk.articles() if a.id == article_id), article_id)
-            n = self.desk.delete(article_id)
+            desk = self.library_desk(collection)
+            title = next((a.title for a in desk.articles() if a.id == article_id), article_id)
+            n = desk.delete(article_id)
             msg = message_html(f"Deleted “{title}” ({n} chunks).", "info")
         except NewsdeskError as e:
             msg = message_html(str(e))
-        return (msg, *self.refresh_library(query))
+        return (msg, *self.refresh_library(query, None, collection))
 
-    def ui_ingest(self, files: list[str] | None, query: str,
+    def ui_ingest(self, files: list[str] | None, query: str, collection: str | None = None,
                   progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        """Upload handler: store, ingest with a progress bar, summarise, refresh the library."""
+        """Upload handler: store, ingest into the Library's collection (a new name creates it)
+        with a progress bar, summarise, refresh the library."""
         progress(0, desc="Reading the files…")
 
         def step(done: int, total: int, label: str) -> None:
             progress((done, total), desc=f"Ingesting {label[:60]}", unit="articles")
 
         try:
-            _, summary = ingest_uploads(self.desk, files, self.uploads,
+            _, summary = ingest_uploads(self.library_desk(collection), files, self.uploads,
                                         self.settings.max_file_mb, progress=step)
         except NewsdeskError as e:
             summary = message_html(str(e))
         except Exception as e:
             log.exception("ingest failed")
             summary = message_html(f"Ingest failed ({type(e).__name__}); see the server log.")
-        return (summary, None, *self.refresh_library(query))
+        return (summary, None, *self.refresh_library(query, None, collection))
 
-    def ui_add_urls(self, text: str | None, query: str,
+    def ui_add_urls(self, text: str | None, query: str, collection: str | None = None,
                     progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        """Web addresses handler: fetch, ingest, summarise, refresh the library."""
+        """Web addresses handler: fetch, ingest into the Library's collection, summarise,
+        refresh the library."""
         progress(0, desc="Fetching the pages…")
 
         def step(done: int, total: int, label: str) -> None:
             progress((done, total), desc=f"Ingesting {label[:60]}", unit="articles")
 
         try:
-            _, summary = add_url_text(self.desk, text, progress=step)
+            _, summary = add_url_text(self.library_desk(collection), text, progress=step)
         except NewsdeskError as e:
             summary = message_html(str(e))
         except Exception as e:
             log.exception("adding URLs failed")
             summary = message_html(f"Adding the pages failed ({type(e).__name__}); see the "
                                    "server log.")
-        return (summary, "", *self.refresh_library(query))
+        return (summary, "", *self.refresh_library(query, None, collection))
 
     def feeds_panel(self) -> str:
         """The feeds followed and their state."""
@@ -249,13 +274,13 @@ class NewsdeskUI:
 
     # -- status -------------------------------------------------------------------------
 
-    def seed_status(self) -> tuple[Any, ...]:
+    def seed_status(self, collection: str | None = None) -> tuple[Any, ...]:
         """Timer tick: the first-start ingest's progress; stops the timer and refreshes when done."""
         text = self.seeder.status()
         status = message_html(text, "info") if text else ""
         if self.seeder.running:
             return (status, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
-        return (status, gr.Timer(active=False), *self.refresh_library(""))
+        return (status, gr.Timer(active=False), *self.refresh_library("", None, collection))
 
     def llm_status(self) -> str:
         """The answering backend and whether it is usable."""
