@@ -126,8 +126,9 @@ class ChunkStore(StoreBase):
                         where=where, include=["documents", "metadatas", "distances"])
         ids, docs = res["ids"][0], res["documents"][0]
         metas, dists = res["metadatas"][0], res["distances"][0]
+        # a hit whose record is gone was replaced or deleted by another process meanwhile
         return [passage(i, d, m, 1.0 - float(dist))
-                for i, d, m, dist in zip(ids, docs, metas, dists, strict=True)]
+                for i, d, m, dist in zip(ids, docs, metas, dists, strict=True) if m is not None]
 
     @guard
     def get_passages(self, ids: Sequence[str], scores: Sequence[float] | None = None,

@@ -56,9 +56,13 @@ def is_connection_error(e: BaseException) -> bool:
 
 
 def is_transient(e: BaseException) -> bool:
-    """A Chroma server error that goes away when asked again (a segment still being flushed)."""
+    """A Chroma error that goes away when asked again (a segment still being flushed; an
+    embedded reader whose index is out of step with another process's write)."""
     text = str(e).lower()
-    return "nothing found on disk" in text or "error creating hnsw segment reader" in text
+    # another process is writing the embedded store: its vector index and its records are
+    # not in step for a moment ("Error finding id")
+    return "nothing found on disk" in text or "error creating hnsw segment reader" in text \
+        or "error finding id" in text
 
 
 class Connection:
@@ -187,6 +191,8 @@ def guard(fn: Callable[P, R]) -> Callable[P, R]:
                 raise
             except Exception as e:
                 if is_transient(e) and attempt + 1 < _TRANSIENT_TRIES:
+                    if "error finding id" in str(e).lower():
+                        owner.connection.reopen()  # a stale embedded reader: open it afresh
                     time.sleep(0.2 * (attempt + 1))
                     continue
                 if is_connection_error(e):
