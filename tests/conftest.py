@@ -204,3 +204,14 @@ def seed_desk(tmp_path_factory: pytest.TempPathFactory):
     desk = NewsDesk.open(home=tmp_path_factory.mktemp("seed-desk"))
     desk.ingest([SEED_DIR])
     return desk
+
+
+@pytest.fixture
+def site() -> Iterator[object]:
+    """A running local news site (tests/fakes/news_server.py) with two stories."""
+    from tests.fakes.news_server import NewsServer
+
+    with NewsServer() as s:
+        s.add_story()
+        s.add_story()
+        yield s

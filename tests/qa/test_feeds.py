@@ -3,7 +3,6 @@ embedding model, a real embedded Chroma and SQLite catalog."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -23,15 +22,6 @@ BRIDGE = ("The harbour bridge in Porto Vale will reopen on Friday after two year
           "authority and the regional government.")
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def site() -> Iterator[NewsServer]:
-    """A running local news site with two stories."""
-    with NewsServer() as s:
-        s.add_story()
-        s.add_story()
-        yield s
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ news site (real HTTP, the real model and store)."""
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +16,6 @@ from vectorstore.catalog import default_url, open_catalog
 from web.ui import NewsdeskUI
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def site() -> Iterator[NewsServer]:
-    with NewsServer() as s:
-        s.add_story()
-        s.add_story()
-        yield s
 
 
 def no_progress(*_: Any, **__: Any) -> None:

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,14 +27,6 @@ def newsdesk(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "qa.cli", "--home", str(home), "--llm", "none",
                            *args], capture_output=True, text=True, env=env, timeout=300,
                           check=False)
-
-
-@pytest.fixture
-def site() -> Iterator[NewsServer]:
-    with NewsServer() as s:
-        s.add_story()
-        s.add_story()
-        yield s
 
 
 def test_a_feed_is_followed_watched_and_asked_about(site: NewsServer, tmp_path: Path) -> None:

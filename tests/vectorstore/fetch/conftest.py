@@ -6,18 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.fakes.news_server import NewsServer
 from vectorstore.config import Settings
 from vectorstore.fetch import Fetcher
-
-
-@pytest.fixture
-def site() -> Iterator[NewsServer]:
-    """A running local news site with two stories."""
-    with NewsServer() as s:
-        s.add_story()
-        s.add_story()
-        yield s
 
 
 @pytest.fixture
