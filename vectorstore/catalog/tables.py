@@ -17,6 +17,15 @@ here and a revision beside them.
   (ETag / Last-Modified, last fetch, status, counts, next fetch) and retention (``keep_days``).
 * ``feed_items``: each feed item already taken in, and the article it gave (never fetched again).
 * ``leases``: who holds a lease (the feed watcher's: one at a time across processes), until when.
+* ``uploads`` (revision 0004): each uploaded file's record: the article it became
+  (``upload:<hash8>/<name>``), its original name, content hash, size and uploader.
+* ``users``: the people who may sign in (name, scrypt password hash; never the password).
+* ``conversations``: saved chats: id, owner (a user name, ``session:<id>`` for a browser
+  session without login, ``""`` for the Python API), collection, title, times.
+* ``turns``: each turn of a conversation, numbered from 0: the question as typed, the
+  standalone question it was understood as, and the answer (``Answer.to_dict()``).
+* ``login_attempts``: failed sign-ins per key (``ui:<address>``, ``api:<address>``), shared by
+  every replica so that throttling holds across them.
 """
 
 from __future__ import annotations
@@ -134,4 +143,52 @@ leases = Table(
     Column("name", String(100), primary_key=True),
     Column("holder", String(300), nullable=False),
     Column("expires", DateTime(timezone=True), nullable=False),
+)
+
+uploads = Table(
+    "uploads", metadata,
+    Column("collection", String(200), primary_key=True, default="default"),
+    Column("article_id", String(2000), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("content_hash", String(128), nullable=False),
+    Column("size", BigInteger, nullable=False, default=0),
+    Column("uploaded_by", String(200), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+users = Table(
+    "users", metadata,
+    Column("name", String(200), primary_key=True),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+conversations = Table(
+    "conversations", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("owner", String(300), nullable=False, default=""),
+    Column("collection", String(200), nullable=False, default="default"),
+    Column("title", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index(None, "owner", "updated_at"),
+)
+
+turns = Table(
+    "turns", metadata,
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), primary_key=True),
+    Column("n", Integer, primary_key=True),
+    Column("question", Text, nullable=False),
+    Column("asked", Text, nullable=False, default=""),
+    Column("answer", JSON, nullable=False, default=dict),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+login_attempts = Table(
+    "login_attempts", metadata,
+    Column("key", String(300), primary_key=True),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("first_failure", DateTime(timezone=True), nullable=True),
+    Column("last_failure", DateTime(timezone=True), nullable=True),
+    Column("blocked_until", DateTime(timezone=True), nullable=True),
 )

@@ -52,7 +52,7 @@ def test_collections_are_made_once_and_deleted_with_their_articles(cat: Catalog)
 
 
 def test_the_schema_record_and_meta(cat: Catalog) -> None:
-    assert cat.schema().embed_model == "" and cat.schema().catalog_version == 3
+    assert cat.schema().embed_model == "" and cat.schema().catalog_version == 4
     rec = cat.set_schema(embed_model="all-MiniLM-L6-v2", dim=384, backend="onnx-int8")
     assert (rec.embed_model, rec.dim, rec.backend) == ("all-MiniLM-L6-v2", 384, "onnx-int8")
     assert cat.schema() == rec

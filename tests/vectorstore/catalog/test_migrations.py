@@ -18,9 +18,10 @@ from vectorstore.catalog.tables import metadata
 
 
 def test_an_empty_database_is_migrated_to_head(cat: Catalog) -> None:
-    assert cat.version() == version_number(head()) == 3
+    assert cat.version() == version_number(head()) == 4
     tables = set(inspect(cat.engine).get_table_names())
-    assert {"articles", "journal", "collections", "meta", "feeds", "feed_items", "leases",
+    assert {"articles", "journal", "collections", "meta", "feeds", "feed_items", "leases", "uploads",
+            "users", "conversations", "turns", "login_attempts",
             "alembic_version"} <= tables
     assert [c.name for c in cat.collections()] == ["default"]
     assert cat.journal_head() == 0 and cat.count() == 0
@@ -48,7 +49,7 @@ def test_articles_stored_before_page_offsets_get_none(catalog_url: str) -> None:
     engine.dispose()
     cat = open_catalog(catalog_url)
     got = cat.get_article("old", with_text=True)
-    assert cat.version() == 3 and got is not None
+    assert cat.version() == 4 and got is not None
     assert got.page_starts == () and got.text == "Old text."
     cat.put_articles([row(3)])  # and new rows keep theirs
     assert cat.get_article(row(3).id).page_starts == (0, 40, 80)  # type: ignore[union-attr]
@@ -60,7 +61,7 @@ def test_reopening_changes_nothing(open_cat: Callable[..., Catalog]) -> None:
     first.put_articles([row(1), row(2)])
     created = first.get_collection("default")
     again = open_cat()
-    assert again.version() == 3
+    assert again.version() == 4
     assert again.count() == 2 and again.journal_head() == 2
     assert again.collections() == [created]
 
