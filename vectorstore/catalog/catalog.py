@@ -17,6 +17,7 @@ import vectorstore.catalog.admin as admin
 import vectorstore.catalog.articles as arts
 import vectorstore.catalog.tables as tables
 import vectorstore.catalog.transfer as transfer
+from vectorstore.catalog.conversations import ConversationCatalog
 from vectorstore.catalog.engine import describe, make_engine, reading, writing
 from vectorstore.catalog.feeds import FeedCatalog
 from vectorstore.catalog.migrate import current_revision, upgrade, version_number
@@ -32,6 +33,8 @@ from vectorstore.catalog.rows import (
     unsigned64,
 )
 from vectorstore.catalog.tables import articles, journal
+from vectorstore.catalog.uploads import UploadCatalog
+from vectorstore.catalog.users import UserCatalog
 from vectorstore.errors import NotFound
 
 
@@ -84,6 +87,21 @@ class Catalog:
     def feeds(self) -> FeedCatalog:
         """The feeds followed, the items taken in, and leases (:mod:`vectorstore.catalog.feeds`)."""
         return FeedCatalog(self.engine)
+
+    @property
+    def conversations(self) -> ConversationCatalog:
+        """Saved conversations and their turns (:mod:`vectorstore.catalog.conversations`)."""
+        return ConversationCatalog(self.engine)
+
+    @property
+    def users(self) -> UserCatalog:
+        """Users and failed sign-in attempts (:mod:`vectorstore.catalog.users`)."""
+        return UserCatalog(self.engine)
+
+    @property
+    def uploads(self) -> UploadCatalog:
+        """Upload records (:mod:`vectorstore.catalog.uploads`)."""
+        return UploadCatalog(self.engine)
 
     def close(self) -> None:
         """Close the connections."""
