@@ -66,6 +66,18 @@ def test_relative_dates_resolve_against_the_reference(text: str, first: date, la
     assert (found[0].first, found[0].last, found[0].relative) == (first, last, True)
 
 
+@pytest.mark.parametrize(("text", "day"), [
+    ("The bridge will reopen on Friday.", date(2019, 9, 13)),
+    ("Talks are due to resume on Monday", date(2019, 9, 16)),
+    ("She'll speak on Wednesday", REF),
+    ("The bridge reopened on Friday.", date(2019, 9, 6)),          # past: on or before
+    ("He will say more, but the talks ended on Monday", date(2019, 9, 9)),  # another clause
+    ("The will was read on Friday.", date(2019, 9, 6)),            # "will" the noun
+])
+def test_a_weekday_in_a_clause_about_the_future_lies_ahead(text: str, day: date) -> None:
+    assert find_dates(text, REF)[0].first == day
+
+
 def test_offsets_and_the_expression_as_written() -> None:
     text = "They met on Monday and again on September 20, 2019."
     found = find_dates(text, REF)

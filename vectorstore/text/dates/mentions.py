@@ -122,14 +122,36 @@ def _named_month(m: re.Match[str], ref: date | None) -> _Resolved:
     return s, first, last, True
 
 
+_FUTURE = re.compile(r"(?<!\bthe\s)(?<!\bhis\s)(?<!\bher\s)(?<!\btheir\s)(?<!\ba\s)"
+                     r"\b(?:will|shall|won't|is\s+due|are\s+due|is\s+set\s+to|are\s+set\s+to|"
+                     r"(?:is|are)\s+expected\s+to|(?:is|are)\s+scheduled|(?:plans?|planning|"
+                     r"intends?)\s+to|(?:is|are)\s+to\s+be|is\s+going\s+to|are\s+going\s+to)\b"
+                     r"|\w'll\b", re.IGNORECASE)
+"""Words that put a clause in the future: "the bridge *will* reopen on Friday"."""
+_CLAUSE_END = re.compile(r"[.;!?]\s|\b(?:but|while|after|before|when|since)\b", re.IGNORECASE)
+
+
+def _future_clause(text: str, at: int) -> bool:
+    """True when the clause that ends at ``at`` speaks of the future (a verb of the future
+    within the 80 characters before, with no clause boundary between)."""
+    before = text[max(0, at - 80):at]
+    ends = [c.end() for c in _CLAUSE_END.finditer(before)]
+    if ends:
+        before = before[ends[-1]:]
+    return _FUTURE.search(before) is not None
+
+
 def _weekday(m: re.Match[str], ref: date | None) -> _Resolved:
-    """"on Monday": the nearest such day on or before ``ref`` ("next Monday" after it)."""
+    """"on Monday": the nearest such day on or before ``ref``; "next Monday", or a weekday in
+    a clause about the future ("will reopen on Friday"), the nearest on or after it."""
     q = (m.group("wq") or "").lower()
     d: date | None = None
     if ref is not None:
         wd = WEEKDAYS[m.group("wday").lower()]
         back = (ref.weekday() - wd) % 7
-        if q == "next":
+        if q in {"on", ""} and _future_clause(m.string, m.start()):
+            d = ref + timedelta(days=(wd - ref.weekday()) % 7)
+        elif q == "next":
             d = ref + timedelta(days=(wd - ref.weekday()) % 7 or 7)
         elif q == "last" and back == 0:
             d = ref - timedelta(days=7)
@@ -191,7 +213,8 @@ def _resolve(m: re.Match[str], ref: date | None) -> _Resolved | None:
 def find_dates(text: str, ref: date | None = None) -> list[DateMention]:
     """Date expressions in ``text``, resolved against ``ref`` where relative.
 
-    Weekdays resolve to the nearest such day on or before ``ref`` ("next Monday" after it);
+    Weekdays resolve to the nearest such day on or before ``ref`` ("next Monday", and a
+    weekday in a clause about the future, on or after it);
     a month and day with no year take the year that puts them within six months of ``ref``.
     Without ``ref`` a relative expression is found but its period is ``None``.
     """
