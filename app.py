@@ -48,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     log.setLevel(logging.INFO)
+    from qa.logs import enable_question_log
+
+    enable_question_log()  # one JSON line per question on stderr
 
     from web.seed import resolve_corpus
     from web.server import check_bind, create_app, listen, serve

@@ -135,7 +135,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _chroma_server(path: Path) -> tuple[subprocess.Popen[bytes], str]:
+def chroma_server(path: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """A ``chroma run`` server on a free port with its data at ``path``; and its URL."""
     exe = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
     if exe is None:
         raise Skip("the `chroma` command is not installed")
@@ -249,7 +250,7 @@ def run(sizes: Sequence[int] = (1000, 10_000, 100_000, 1_000_000), n_queries: in
             res["langchain"] = _run_probe("langchain", home, questions)
             print(f"  langchain: {res['langchain']}", flush=True)
         if server:
-            proc, url = _chroma_server(home / "chroma")
+            proc, url = chroma_server(home / "chroma")
             try:
                 _bm25_for_url(home, url)
                 res["newsdesk_server"] = _run_probe("newsdesk", home, questions, url)

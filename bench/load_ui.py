@@ -201,21 +201,29 @@ def _ask(client: Any, endpoint: str, question: str) -> str:
     return str(r["text"])
 
 
-def reference_answers(url: str, questions: Sequence[tuple[str, tuple[str, ...]]]
-                      ) -> dict[str, str]:
-    """Each question asked once, alone, through ``/ask``."""
+def reference_answers(url: str, questions: Sequence[tuple[str, tuple[str, ...]]],
+                      seconds: list[float] | None = None) -> dict[str, str]:
+    """Each question asked once, alone, through ``/ask`` (each call's time appended to
+    ``seconds``: the single-client latencies)."""
     c = _client(url)
-    return {q: _ask(c, "/ask", q) for q, _ in questions}
+    out = {}
+    for q, _ in questions:
+        t = time.perf_counter()
+        out[q] = _ask(c, "/ask", q)
+        if seconds is not None:
+            seconds.append(time.perf_counter() - t)
+    return out
 
 
-def run_load(url: str, users: int = 20, per_user: int = 10,
+def run_load(url: str | Sequence[str], users: int = 20, per_user: int = 10,
              questions: Sequence[tuple[str, tuple[str, ...]]] = SEED_QUESTIONS,
              reference: dict[str, str] | None = None, ingest_files: Sequence[Path] = (),
              ingest_names: Sequence[str] = ()) -> LoadResult:
     """Run ``users`` concurrent users of ``per_user`` questions each against the app at ``url``.
 
     Args:
-        url: The app.
+        url: The app, or several processes of it (user ``i`` asks ``url[i % len(url)]``, as
+            a proxy with sticky sessions would send it; the upload goes to the first).
         users: Concurrent users (threads, one ``Client`` each).
         per_user: Questions each user asks (cycling through ``questions`` from its own offset).
         questions: ``(question, words the answer must contain)``.
@@ -224,10 +232,12 @@ def run_load(url: str, users: int = 20, per_user: int = 10,
             started; afterwards each ``ingest_names[i]`` must be answerable from its file.
         ingest_names: The made-up project name in each file.
     """
+    urls = [url] if isinstance(url, str) else list(url)
+    url = urls[0]
     ref = reference if reference is not None else reference_answers(url, questions)
     expected = dict(questions)
     result = LoadResult(users, per_user, before=dict(ref), expected=expected)
-    clients = [_client(url) for _ in range(users)]
+    clients = [_client(urls[i % len(urls)]) for i in range(users)]
     lock = threading.Lock()
     start = threading.Barrier(users + (1 if ingest_files else 0))
     first_answers = threading.Event()
@@ -291,16 +301,6 @@ def run_load(url: str, users: int = 20, per_user: int = 10,
 # --------------------------------------------------------------------------- the app
 
 
-def start_app(home: Path, port: int) -> subprocess.Popen[bytes]:
-    """``python app.py`` with its data in ``home`` (seed corpus ingested on start)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
-    env.update({"NEWSDESK_HOME": str(home), "NEWSDESK_LLM": "none", "HF_HUB_OFFLINE": "1",
-                "GRADIO_TEMP_DIR": str(home / "gradio-tmp")})
-    log = (home.parent / "app.log").open("wb")
-    return subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-
 def wait_ready(url: str, proc: subprocess.Popen[bytes] | None, timeout: float = 300) -> None:
     """Wait until the app lists articles (the seed corpus is in)."""
     deadline = time.monotonic() + timeout
@@ -318,14 +318,6 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes] | None, timeout: float = 
     raise TimeoutError(f"{url} not ready after {timeout} s")
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def report_table(result: LoadResult) -> str:
     """The run as a Markdown table."""
     s = result.summary()
@@ -340,6 +332,79 @@ def report_table(result: LoadResult) -> str:
           f"{ing['answerable_after']} answerable" if ing["files"] else "-"]])
 
 
+def serving_table(single: Sequence[float], direct: dict[str, Any] | None,
+                  runs: dict[int, dict[str, Any]], v1: dict[int, dict[str, Any]] | None = None
+                  ) -> tuple[str, dict[str, Any]]:
+    """Direct vs one process vs several, with the ratios the targets name: answers/s over
+    the direct baseline's (target ≥ 0.6) and p95 over the single-client p95 (target ≤ 10)."""
+    p95_single = percentile(single, 95)
+    rows = [["1 client alone (gradio_client)", len(single), 0,
+             round(len(single) / sum(single), 2) if single else 0.0,
+             round(percentile(single, 50), 3), round(p95_single, 3), "-", "1.0"]]
+    ratios: dict[str, Any] = {"single_p95_s": round(p95_single, 3)}
+    if direct is not None:
+        rows.append([f"direct: {direct['users']} threads calling desk.ask()", direct["requests"],
+                     direct["errors"], direct["throughput_rps"], direct["p50_s"],
+                     direct["p95_s"], "1.0", round(direct["p95_s"] / p95_single, 1)])
+    for n, s in runs.items():
+        vs_direct = round(s["throughput_rps"] / direct["throughput_rps"], 2) if direct else None
+        vs_single = round(s["p95_s"] / p95_single, 1) if p95_single else None
+        ratios[f"{n}_process"] = {"answers_per_s_vs_direct": vs_direct,
+                                  "p95_vs_single_client_p95": vs_single}
+        rows.append([f"{s['users']} gradio_client users, {n} app process{'es' if n > 1 else ''}",
+                     s["requests"], s["errors"], s["throughput_rps"], s["p50_s"], s["p95_s"],
+                     vs_direct if vs_direct is not None else "-", vs_single])
+    for n, s in (v1 or {}).items():
+        vs_direct = round(s["throughput_rps"] / direct["throughput_rps"], 2) if direct else None
+        vs_single = round(s["p95_s"] / p95_single, 1) if p95_single else None
+        ratios[f"{n}_process_v1"] = {"answers_per_s_vs_direct": vs_direct,
+                                     "p95_vs_single_client_p95": vs_single}
+        rows.append([f"{s['users']} HTTP clients on /v1, {n} app process{'es' if n > 1 else ''}",
+                     s["requests"], s["errors"], s["throughput_rps"], s["p50_s"], s["p95_s"],
+                     vs_direct if vs_direct is not None else "-", vs_single])
+    if len(runs) > 1 and 1 in runs:
+        one = runs[1]["throughput_rps"]
+        ratios["processes_vs_one"] = {n: round(s["throughput_rps"] / one, 2) if one else None
+                                      for n, s in runs.items() if n != 1}
+    return table(["run", "requests", "errors", "answers/s", "p50 s", "p95 s",
+                  "answers/s ÷ direct", "p95 ÷ 1-client p95"], rows), ratios
+
+
+def _measure(args: argparse.Namespace, tmp: Path, counts: list[int]
+             ) -> tuple[list[float], dict[str, Any] | None, dict[int, LoadResult],
+                        dict[int, dict[str, Any]]]:
+    """Start the apps (unless ``--url``), then: the single client, the direct baseline, and
+    per process count one ``/v1`` run and one ``gradio_client`` load run, in that order."""
+    from bench.serving import run_direct, run_v1, start_apps
+
+    apps = None if args.url else start_apps(tmp, max(counts))
+    urls = [args.url] if apps is None else apps.urls
+    try:
+        for i, u in enumerate(urls):
+            wait_ready(u, apps.procs[i] if apps else None)
+        single: list[float] = []
+        ref = reference_answers(urls[0], SEED_QUESTIONS, single)
+        reference_answers(urls[0], SEED_QUESTIONS, single)  # 20 single-client samples
+        direct = None
+        if apps is not None and not args.no_direct:
+            direct = run_direct(apps.env, [q for q, _ in SEED_QUESTIONS], args.users,
+                                args.questions).summary()
+        runs: dict[int, LoadResult] = {}
+        v1: dict[int, dict[str, Any]] = {}
+        for n in counts:
+            if apps is not None:
+                v1[n] = run_v1(urls[:n], [q for q, _ in SEED_QUESTIONS], args.users,
+                               args.questions).summary()
+            files = write_articles(tmp / f"upload{n}", args.ingest, f"b{n}")
+            runs[n] = run_load(urls[:n], args.users, args.questions, SEED_QUESTIONS, ref,
+                               list(files), list(files.values()))
+            ref = runs[n].after
+    finally:
+        if apps is not None:
+            apps.stop()
+    return single, direct, runs, v1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the load benchmark; exit 1 on any error or wrong answer."""
     p = argparse.ArgumentParser(prog="bench.load_ui", description=__doc__.split("\n")[0])
@@ -347,39 +412,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--questions", type=int, default=10, help="questions per user")
     p.add_argument("--ingest", type=int, default=5, help="articles uploaded during the load")
     p.add_argument("--url", help="a running app (default: start one)")
+    p.add_argument("--processes", default="1",
+                   help="app processes to measure, e.g. 1,2 (several: on one chroma run "
+                        "server and one catalog, users spread over them)")
+    p.add_argument("--no-direct", action="store_true",
+                   help="skip the direct baseline (threads calling desk.ask())")
     args = p.parse_args(argv)
     check_questions()
+    counts = [1] if args.url else sorted({int(x) for x in args.processes.split(",")})
     m = machine()
     with tempfile.TemporaryDirectory(prefix="newsdesk-load-") as tmp:
-        proc = None
-        url = args.url
-        if not url:
-            port = _free_port()
-            (Path(tmp) / "home").mkdir()
-            proc = start_app(Path(tmp) / "home", port)
-            url = f"http://127.0.0.1:{port}/"
-        try:
-            wait_ready(url, proc)
-            ref = reference_answers(url, SEED_QUESTIONS)
-            files = write_articles(Path(tmp) / "upload", args.ingest, "b")
-            result = run_load(url, args.users, args.questions, SEED_QUESTIONS, ref,
-                              list(files), list(files.values()))
-        finally:
-            if proc is not None:
-                proc.terminate()
-                proc.wait(30)
-    print(machine_line(m))
-    print(report_table(result))
-    for c in result.errors[:5] + result.inconsistent[:5] + result.wrong[:5]:
-        print(f"  user {c.user} {c.endpoint} {c.question!r}: {c.error or c.text[:120]!r}")
-    for q in result.changed_by_upload:
-        print(f"  changed by the upload (for one user alone too): {q!r}\n"
-              f"    before: {result.before[q][:100]!r}\n    after:  {result.after[q][:100]!r}")
-    out = write_json("load_ui", {"machine": m, "summary": result.summary(),
-                                 "calls": [asdict(c) for c in result.calls]})
+        single, direct, runs, v1 = _measure(args, Path(tmp), counts)
+    print(machine_line(m) + f"; load average at the end {os.getloadavg()[0]:.2f}")
+    text, ratios = serving_table(single, direct, {n: r.summary() for n, r in runs.items()}, v1)
+    print(text)
+    ok = True
+    for n, result in runs.items():
+        print(f"\n{n} process(es):")
+        print(report_table(result))
+        for c in result.errors[:5] + result.inconsistent[:5] + result.wrong[:5]:
+            print(f"  user {c.user} {c.endpoint} {c.question!r}: {c.error or c.text[:120]!r}")
+        for q in result.changed_by_upload:
+            print(f"  changed by the upload (for one user alone too): {q!r}\n"
+                  f"    before: {result.before[q][:100]!r}\n    after:  {result.after[q][:100]!r}")
+        ok = ok and not (result.errors or result.inconsistent or result.wrong
+                         or result.wrong_alone() or result.ingest_error) \
+            and result.uploaded_answerable == result.uploaded
+    ok = ok and all(s["errors"] == 0 for s in v1.values())
+    out = write_json("load_ui", {
+        "machine": m, "load_avg_end": os.getloadavg(), "single_client_s": single,
+        "direct": direct, "v1": v1, "ratios": ratios,
+        "runs": {n: {"summary": r.summary(), "calls": [asdict(c) for c in r.calls]}
+                 for n, r in runs.items()}})
     print(f"JSON: {out}")
-    ok = not (result.errors or result.inconsistent or result.wrong or result.wrong_alone()
-              or result.ingest_error) and result.uploaded_answerable == result.uploaded
     return 0 if ok else 1
 
 

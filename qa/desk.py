@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -12,16 +11,21 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel
 
+from qa.history import chat as start_chat
+from qa.history import conversations as list_conversations
+from qa.logs import log_answer
 from qa.protocols import Answerer, Rewriter, Searcher
-from qa.retrieval import HybridSearch, NewsRetriever
+from qa.retrieval import HybridSearch, NewsRetriever, source_notes
 from qa.text.questions import clean_question
-from qa.types import Answer, Conversation, Draft, Turn
+from qa.types import Answer, Draft, Turn
+from qa.uploads import forget_upload
 from vectorstore.chunking import Chunker
 from vectorstore.config import Settings
 from vectorstore.embedding import Embedder, token_counter
 from vectorstore.errors import NewsdeskError
 from vectorstore.ingest import Ingestor, IngestReport, Progress
 from vectorstore.lexical import LexicalIndex
+from vectorstore.limits import check_k
 from vectorstore.store import ArticleRecord, Store, open_store
 from vectorstore.text.dates import parse_day
 from vectorstore.types import Article, Filters, Passage
@@ -192,7 +196,7 @@ class NewsDesk:
 
     def retriever(self, k: int | None = None, **filters: Any) -> NewsRetriever:
         """A LangChain retriever over this desk, for use in your own chains."""
-        return NewsRetriever(search=self.search(), k=k or self.settings.k,
+        return NewsRetriever(search=self.search(), k=check_k(k, self.settings.k),
                              filters=_filters(**filters))
 
     def _sync_lexical(self) -> None:
@@ -210,14 +214,12 @@ class NewsDesk:
 
     def ingest(self, paths: Iterable[str | Path] | str | Path,
                progress: Progress | None = None) -> IngestReport:
-        """Load, chunk, embed and store every article under ``paths``.
-
-        Bad files are reported in the result and never stop the batch.
-        """
-        if isinstance(paths, str | Path):
-            paths = [paths]
-        mb, files = self.settings.max_file_mb, list(paths)
-        return self._ingesting(lambda i: i.run(files, max_bytes=mb * 2**20, progress=progress))
+        """Load, chunk, embed and store every article under ``paths`` (bad files are
+        reported in the result and never stop the batch)."""
+        files = [paths] if isinstance(paths, str | Path) else list(paths)
+        mb, records = self.settings.max_file_mb, self.settings.max_records
+        return self._ingesting(lambda i: i.run(files, max_bytes=mb * 2**20, max_records=records,
+                                               progress=progress))
 
     def ingest_articles(self, articles: Sequence[Article], *, report: IngestReport | None = None,
                         progress: Progress | None = None) -> IngestReport:
@@ -259,6 +261,7 @@ class NewsDesk:
         with self._write_lock:
             n = self.store.delete_article(article_id)
             self.store.save_simhashes()
+            forget_upload(self, article_id)  # its upload record and any cached copy
         return n
 
     def collections(self) -> list[CollectionSummary]:
@@ -306,8 +309,7 @@ class NewsDesk:
         with self._write_lock:
             self.store.backend = self.embedder.backend  # recorded with the new vectors
             self.store.drop_chunks()
-            report = self._finish(progress) or IngestReport()
-        return report
+            return self._finish(progress) or IngestReport()
 
     def finish_pending(self, progress: Progress | None = None) -> IngestReport | None:
         """Chunk and embed the articles whose vectors were never written (an ingest that
@@ -340,9 +342,8 @@ class NewsDesk:
 
     # -- questions ------------------------------------------------------------------------
 
-    def chat(self) -> Conversation:
-        """Start a conversation: follow-up questions are understood from earlier turns."""
-        return Conversation(desk=self, id=uuid.uuid4().hex[:12])
+    chat = start_chat  # a saved conversation, new or resumed by id: follow-ups understood
+    conversations = list_conversations  # saved conversations, most recently changed first
 
     def ask(self, question: str, *, k: int | None = None, since: date | str | None = None,
             until: date | str | None = None, sources: Sequence[str] | None = None,
@@ -352,7 +353,7 @@ class NewsDesk:
 
         Args:
             question: The question.
-            k: Passages to retrieve (default ``NEWSDESK_K``).
+            k: Passages to retrieve, 1 to 100 (default ``NEWSDESK_K``).
             since: Only articles published on or after this date.
             until: Only articles published on or before this date ("as of"); relative
                 dates in the question ("this week", "yesterday") are read against it.
@@ -392,7 +393,7 @@ class NewsDesk:
 
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
-        q = clean_question(question)
+        q, k = clean_question(question), check_k(k, self.settings.k)
         since_d, until_d = parse_day(since, "since"), parse_day(until, "until")
         today_d = parse_day(today, "today")
         # One store read per question: the revision (BM25 follows it); the BM25 index then
@@ -406,10 +407,9 @@ class NewsDesk:
         standalone = self.rewriter.run(q, list(history or ()))
         timings["rewrite"] = (time.perf_counter() - t) * 1000
         from qa.timeaware import newest_note, time_scope
-
         scope = time_scope(standalone, since=since_d, until=until_d, today=today_d)
         found: tuple[Scope, list[Passage], Draft] | None = None
-        for piece in self._scoped(standalone, scope, k or self.settings.k,
+        for piece in self._scoped(standalone, scope, k,
                                   tuple(sources or ()), timings, stream, searcher):
             if isinstance(piece, str):
                 yield piece
@@ -418,13 +418,13 @@ class NewsDesk:
         assert found is not None
         scope, passages, result = found
         timings["total"] = (time.perf_counter() - t0) * 1000
-        dated = () if result.abstained else \
-            newest_note(scope, [c.passage for c in result.citations] or passages)
-        yield Answer(question=q, standalone_question=standalone, text=result.text,
-                     citations=tuple(result.citations), passages=tuple(passages),
-                     abstained=result.abstained, unsupported=tuple(result.unsupported),
-                     warnings=tuple(scope.notes) + dated + tuple(result.warnings),
-                     timings=timings)
+        dated = source_notes(self.lexical, sources) + (() if result.abstained else newest_note(
+            scope, [c.passage for c in result.citations] or passages))
+        yield log_answer(self.settings, collections or [self.store.collection], Answer(
+            question=q, standalone_question=standalone, text=result.text,
+            citations=tuple(result.citations), passages=tuple(passages),
+            abstained=result.abstained, unsupported=tuple(result.unsupported),
+            warnings=tuple(scope.notes) + dated + tuple(result.warnings), timings=timings))
 
     def _scoped(self, question: str, scope: Scope, k: int, sources: tuple[str, ...],
                 timings: dict[str, float], stream: bool, searcher: Searcher

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -240,3 +241,27 @@ class NewsRetriever(BaseRetriever):
     def passages(self, query: str) -> Sequence[Passage]:
         """The passages themselves, without the ``Document`` wrapping."""
         return self.search.run(query, self.k, self.filters)
+
+
+def source_notes(lexical: LexicalIndex, requested: Sequence[str] | None) -> tuple[str, ...]:
+    """A note for each source filter that names no stored outlet, with the close matches
+    among the stored ones ("CNN" → ``www.cnn.com``): such a filter matches nothing. Nothing
+    is said while ``lexical`` holds no chunk (not read yet, or an empty store)."""
+    if not requested or not len(lexical):
+        return ()
+    stored = lexical.sources()
+    lowered = {s.lower(): s for s in stored}
+    notes: list[str] = []
+    for name in requested:
+        if name in stored:
+            continue
+        key = name.strip().lower()
+        close = [s for low, s in lowered.items() if key and (key in low or low in key)]
+        close += [lowered[m] for m in difflib.get_close_matches(key, list(lowered), 3, 0.6)]
+        close = list(dict.fromkeys(close))[:3]
+        hint = (f"did you mean {' or '.join(repr(c) for c in close)}?" if close
+                else f"stored sources include {', '.join(repr(s) for s in sorted(stored)[:5])}"
+                if stored else "no article has a source")
+        notes.append(f"no stored article is from the source {name!r} (sources must match "
+                     f"exactly): {hint}")
+    return tuple(notes)

@@ -20,6 +20,13 @@ CountTokens = Callable[[Sequence[str]], list[int]]
 #: The embedding model reads 256 word-pieces, two of them special tokens.
 HARD_MAX_TOKENS = 254
 
+_WINDOW_CHARS = 1 << 15
+"""A sentence longer than this is read in windows of about this size (cut at spaces), one
+at a time: tokenizing a whole 5 MB run-on sentence at once (and then each of its words in
+one batch) took over 1 GB."""
+_BATCH_CHARS = 1 << 18
+"""The tokenizer gets sentences in batches of about this many characters."""
+
 
 @dataclass
 class _Units:
@@ -125,15 +132,17 @@ class Chunker:
     # -- units -------------------------------------------------------------------------
 
     def _units(self, text: str, paragraphs: list[list[Span]]) -> _Units:
-        """Count every sentence (one batch) and split those over the limit."""
+        """Count every sentence (in batches) and split those over the limit."""
         flat = [s for para in paragraphs for s in para]
-        sentences = [text[s:e] for s, e in flat]
-        ids_of = getattr(self.count_tokens, "ids", None)
-        ids: list[list[int]] | None = ids_of(sentences) if ids_of is not None else None
-        counts = [len(x) for x in ids] if ids is not None else self.count_tokens(sentences)
+        ids, counts = self._count_sentences(text, flat)
         long = [i for i, n in enumerate(counts) if n > self.limit]
-        pieces = self._fit(text, [flat[i] for i in long], [counts[i] for i in long])
-        pieces_of = dict(zip(long, pieces, strict=True))
+        pieces_of: dict[int, list[tuple[int, int, int]]] = {}
+        for group in _batches(long, [flat[i][1] - flat[i][0] for i in long]):
+            pieces = self._fit(text, [flat[i] for i in group], [counts[i] for i in group])
+            pieces_of.update(zip(group, pieces, strict=True))
+        for i, (s, e) in enumerate(flat):
+            if e - s > _WINDOW_CHARS:  # read in windows, one at a time
+                pieces_of[i] = self._fit_windows(text, s, e)
         units = _Units([], [], [], [], [], [], [])
         i = 0
         for para in paragraphs:
@@ -149,6 +158,34 @@ class Chunker:
                 i += 1
             units.para_end.extend([len(units.starts)] * (len(units.starts) - len(units.para_end)))
         return units
+
+    def _count_sentences(self, text: str, flat: list[Span]
+                         ) -> tuple[list[list[int]] | None, list[int]]:
+        """The word-piece ids (when the counter gives them) and counts of each sentence,
+        tokenized in batches; a sentence over :data:`_WINDOW_CHARS` is left to
+        :meth:`_fit_windows` (count 0 here, no ids)."""
+        ids_of = getattr(self.count_tokens, "ids", None)
+        ids: list[list[int]] | None = [] if ids_of is not None else None
+        counts: list[int] = []
+        sizes = [e - s if e - s <= _WINDOW_CHARS else 0 for s, e in flat]
+        for group in _batches(list(range(len(flat))), sizes):
+            sentences = [text[flat[i][0]:flat[i][1]] if sizes[i] else "" for i in group]
+            if ids_of is not None and ids is not None:
+                got: list[list[int]] = ids_of(sentences)
+                ids.extend(got)
+                counts.extend(len(x) for x in got)
+            else:
+                counts.extend(self.count_tokens(sentences))
+        return ids, counts
+
+    def _fit_windows(self, text: str, start: int, end: int) -> list[tuple[int, int, int]]:
+        """The pieces of a very long sentence: windows of about :data:`_WINDOW_CHARS` cut
+        at whitespace, each counted, and split by :meth:`_fit` when over the limit."""
+        pieces: list[tuple[int, int, int]] = []
+        for s, e in _windows(text, start, end):
+            (n,) = self.count_tokens([text[s:e]])
+            pieces.extend([(s, e, n)] if n <= self.limit else self._fit(text, [(s, e)], [n])[0])
+        return pieces
 
     def _fit(self, text: str, spans: list[Span], counts: list[int]) -> list[list[tuple[int, int, int]]]:
         """Split each over-limit span into pieces of at most ``limit`` word-pieces.
@@ -273,8 +310,9 @@ class Chunker:
                 else:
                     pending.append((a, own, b))
         while pending:
-            counts = self.count_tokens(
-                [text[units.starts[a]:units.ends[b - 1]] for a, _, b in pending])
+            texts = [text[units.starts[a]:units.ends[b - 1]] for a, _, b in pending]
+            counts = [n for g in _batches(list(range(len(texts))), [len(t) for t in texts])
+                      for n in self.count_tokens([texts[i] for i in g])]
             retry: list[tuple[int, int, int]] = []
             for (a, own, b), c in zip(pending, counts, strict=True):
                 if c <= self.limit or b - a == 1:
@@ -294,6 +332,41 @@ class Chunker:
             if not kept or b > kept[-1][1]:
                 kept.append((a, b, c))
         return kept
+
+
+def _batches(items: list[int], sizes: list[int]) -> list[list[int]]:
+    """``items`` in order, in groups of about :data:`_BATCH_CHARS` (by ``sizes``)."""
+    groups: list[list[int]] = [[]]
+    total = 0
+    for item, size in zip(items, sizes, strict=True):
+        if groups[-1] and total + size > _BATCH_CHARS:
+            groups.append([])
+            total = 0
+        groups[-1].append(item)
+        total += size
+    return [g for g in groups if g]
+
+
+def _windows(text: str, start: int, end: int) -> list[Span]:
+    """``[start, end)`` cut into windows of at most :data:`_WINDOW_CHARS`, each ending at
+    whitespace where there is some (else between characters), without the whitespace."""
+    out: list[Span] = []
+    s = start
+    while s < end:
+        while s < end and text[s].isspace():
+            s += 1
+        if s >= end:
+            break
+        e = min(end, s + _WINDOW_CHARS)
+        if e < end:
+            cut = max(text.rfind(" ", s, e), text.rfind("\n", s, e), text.rfind("\t", s, e))
+            e = cut if cut > s else e
+        stop = e
+        while stop > s and text[stop - 1].isspace():
+            stop -= 1
+        out.append((s, stop))
+        s = e
+    return out
 
 
 def _cut_chars(start: int, end: int, parts: int) -> list[Span]:

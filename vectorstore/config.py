@@ -23,6 +23,7 @@ from pydantic_settings import (
 
 from vectorstore.collection_names import DEFAULT_COLLECTION, NAME_RULE, valid_collection_name
 from vectorstore.errors import ConfigError
+from vectorstore.limits import check_k
 from vectorstore.models import DEFAULT_MODEL
 from vectorstore.privacy import PRIVACY_DEFAULTS, apply_privacy_defaults
 
@@ -54,7 +55,9 @@ class Settings(BaseSettings):
         chunk_tokens: Chunk size in word-pieces. ``NEWSDESK_CHUNK_TOKENS``.
         chunk_overlap: Overlap between chunks in word-pieces. ``NEWSDESK_CHUNK_OVERLAP``.
         max_file_mb: Largest file ingest accepts. ``NEWSDESK_MAX_FILE_MB``.
-        k: Passages retrieved per question. ``NEWSDESK_K``.
+        max_records: Most records read from one JSON or JSON Lines file (the rest are
+            reported, not read). ``NEWSDESK_MAX_RECORDS``.
+        k: Passages retrieved per question, 1 to 100. ``NEWSDESK_K``.
         llm: ``none``, ``ollama:MODEL`` or ``openai:MODEL``. ``NEWSDESK_LLM``.
         llm_base_url: OpenAI-compatible base URL. ``NEWSDESK_LLM_BASE_URL``.
         llm_api_key: API key; falls back to ``OPENAI_API_KEY``.
@@ -65,6 +68,9 @@ class Settings(BaseSettings):
         auth: ``user:password`` for the UI. ``NEWSDESK_AUTH``.
         api_key: The key the OpenAI-compatible API (``/v1``) requires as
             ``Authorization: Bearer <key>``; ``""`` for none. ``NEWSDESK_API_KEY``.
+        trusted_proxies: Comma-separated addresses (or networks) of the reverse proxies whose
+            ``X-Forwarded-For`` names the client for login throttling; ``""``: none, the
+            connection's address counts. ``NEWSDESK_TRUSTED_PROXIES``.
         corpus: Folder the UI ingests on its first start, when the store is empty
             (default: the bundled ``corpus/``). ``NEWSDESK_CORPUS``.
         abstain_threshold: Evidence score under which the answerer abstains.
@@ -75,6 +81,8 @@ class Settings(BaseSettings):
         allow_private_urls: Let fetches reach private, loopback and link-local addresses
             (off by default, so a shared UI cannot reach inside its network).
             ``NEWSDESK_ALLOW_PRIVATE_URLS=1``.
+        log_questions: Put the question's text in the one log line per question (off: the
+            line holds timings and counts only). ``NEWSDESK_LOG_QUESTIONS=1``.
     """
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="forbid",
@@ -90,6 +98,7 @@ class Settings(BaseSettings):
     chunk_tokens: int = 200
     chunk_overlap: int = 32
     max_file_mb: int = 20
+    max_records: int = 100_000
     k: int = 5
     llm: str = "none"
     llm_base_url: str = ""
@@ -101,11 +110,13 @@ class Settings(BaseSettings):
     port: int = 7860
     auth: str = ""
     api_key: str = ""
+    trusted_proxies: str = ""
     show_unsupported: bool = False
     corpus: str = ""
     abstain_threshold: float = 0.0
     fetch_rate: float = 1.0
     allow_private_urls: bool = False
+    log_questions: bool = False
 
     @classmethod
     def settings_customise_sources(
@@ -155,6 +166,7 @@ class Settings(BaseSettings):
         if not valid_collection_name(self.collection):
             raise ConfigError(f"NEWSDESK_COLLECTION={self.collection!r} is not valid: use "
                               f"{NAME_RULE}")
+        check_k(self.k, name="NEWSDESK_K")  # OutOfRange, a ConfigError
         if self.device not in {"auto", "cpu", "cuda", "mps"}:
             raise ConfigError(f"NEWSDESK_DEVICE={self.device!r} is unknown: use auto, cpu or cuda")
         if self.chunk_overlap >= self.chunk_tokens:
@@ -251,6 +263,7 @@ _READERS: dict[str, Callable[[str, str, Any], Any]] = {
     "chunk_tokens": _int(16),
     "chunk_overlap": _int(0),
     "max_file_mb": _int(1),
+    "max_records": _int(1),
     "k": _int(1),
     "port": _int(1),
     "llm_timeout": _float,
@@ -258,6 +271,7 @@ _READERS: dict[str, Callable[[str, str, Any], Any]] = {
     "fetch_rate": _float,
     "allow_private_urls": _flag,
     "show_unsupported": _flag,
+    "log_questions": _flag,
 }
 """How a variable's text becomes a field's value (the rest: the text, stripped)."""
 

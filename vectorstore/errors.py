@@ -36,3 +36,21 @@ class BadQuestion(NewsdeskError):
 
 class BackendError(NewsdeskError):
     """An LLM backend failed or is misconfigured."""
+
+
+class AccountError(NewsdeskError):
+    """A user name or password is unusable, or the user exists already."""
+
+
+class OutOfRange(ConfigError, ValueError):
+    """A number outside its allowed range (``k``: 1 to 100); the message names the range."""
+
+
+class StoreDamaged(StoreUnavailable):
+    """The store's files are damaged (an empty, unreadable or garbled database, a broken schema
+    record, a broken vector index): never taken for an empty store; the message names
+    ``newsdesk doctor``, ``newsdesk repair`` and ``newsdesk reset``."""
+
+
+class DiskFull(StoreUnavailable):
+    """The disk holding the store is full: the message says what was stored and to free space."""

@@ -37,6 +37,7 @@ from vectorstore.dedupe import (
     simhash,
 )
 from vectorstore.embedding import Embedder
+from vectorstore.errors import DiskFull
 from vectorstore.lexical import LexicalIndex, pretokenize
 from vectorstore.loading import LoadIssue, load_paths
 from vectorstore.pipeline import Pipeline
@@ -50,7 +51,7 @@ Progress = Callable[[int, int, str], None]
 _BATCH_CHUNKS = 512
 _FIRST_BATCH_CHUNKS = 32  # a small first batch gets the encoder going at once; each next
 # batch is twice as big (up to _BATCH_CHUNKS), so the planner always has time to plan it
-_CACHE_MAX = 200_000
+_CACHE_MAX = 50_000  # vectors kept for reuse within a run (75 MB at 384 dimensions)
 _PREFETCH = 64  # articles whose store records the planner reads in one call
 
 
@@ -71,6 +72,13 @@ class IngestReport:
     seconds: float = 0.0
     issues: list[LoadIssue] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
+
+    def note(self, issue: LoadIssue) -> None:
+        """Add a load issue, counted as failed or skipped (a ``warning`` is not counted: its
+        article was loaded)."""
+        self.issues.append(issue)
+        self.failed += issue.kind == "failed"
+        self.skipped += issue.kind == "skipped"
 
     @property
     def changed(self) -> bool:
@@ -141,28 +149,24 @@ class Ingestor:
         # Store records prefetched for the group of articles being planned.
         self._recs: dict[str, ArticleRecord] = {}
         self._recs_read: set[str] = set()  # ids looked up with _recs (absent: not stored)
-        self._hash_of: dict[str, str] = {}
         self._by_hash: dict[str, ArticleRecord] = {}
         self._hashes_read: set[str] = set()
         self.timings: dict[str, float] = {}
 
     def run(self, paths: Iterable[str | Path], *, max_bytes: int | None = None,
-            progress: Progress | None = None) -> IngestReport:
-        """Ingest every article under ``paths``; bad files are reported, never fatal."""
+            max_records: int | None = None, progress: Progress | None = None) -> IngestReport:
+        """Ingest every article under ``paths``; bad files are reported, never fatal.
+        ``max_bytes`` and ``max_records`` limit each file (default: the loader's)."""
         t0 = time.perf_counter()
         report = IngestReport()
-        kw = {"max_bytes": max_bytes} if max_bytes else {}
+        kw = {k: v for k, v in (("max_bytes", max_bytes), ("max_records", max_records)) if v}
         paths = list(paths)
 
         def articles() -> list[Article]:
             out: list[Article] = []
             for item in load_paths(paths, **kw):
                 if isinstance(item, LoadIssue):
-                    report.issues.append(item)
-                    if item.kind == "skipped":
-                        report.skipped += 1
-                    else:
-                        report.failed += 1
+                    report.note(item)
                 else:
                     out.append(item)
             return out
@@ -227,6 +231,9 @@ class Ingestor:
         report_progress()
         self.timings = {"encode_s": times.work_s, "wait_for_planner_s": times.wait_for_producer_s,
                         "wait_for_writer_s": times.wait_for_consumer_s}
+        if isinstance(error, DiskFull):  # say what this ingest stored before the disk filled
+            raise DiskFull(f"{error} ({rep.added + rep.updated} articles of this ingest were "
+                           f"stored, {rep.duplicates} found duplicate)") from error
         if error is not None:
             raise error
         if rep.changed:
@@ -240,12 +247,13 @@ class Ingestor:
         n_chunks = 0
         limit = _FIRST_BATCH_CHUNKS
         self._before = []
+        hashes: list[str] = []
         for i, art in enumerate(articles):
             if stop.is_set():
                 return
             if i % _PREFETCH == 0:  # one store read per group instead of two per article
-                self._prefetch(articles[i:i + _PREFETCH])
-            p = self._plan(art, rep, seen_hash)
+                hashes = self._prefetch(articles[i:i + _PREFETCH])
+            p = self._plan(art, rep, seen_hash, hashes[i % _PREFETCH])
             ops = self._before + ([p] if isinstance(p, _Batch) else [])
             if ops:  # store writes that must follow what is planned so far
                 self._before = []
@@ -266,14 +274,15 @@ class Ingestor:
         if cur.items or cur.done:
             yield self._lookup(cur)
 
-    def _prefetch(self, group: Sequence[Article]) -> None:
-        """Read the store records of ``group`` and of their text hashes, in two calls."""
+    def _prefetch(self, group: Sequence[Article]) -> list[str]:
+        """Read the store records of ``group`` and of their text hashes, in two calls;
+        return the text hashes, in ``group``'s order (one per version of an article)."""
         self._recs = self.store.get_articles([a.id for a in group])
         self._recs_read = {a.id for a in group}
         hashes = [normalised_hash(a.text) for a in group]
-        self._hash_of = dict(zip((a.id for a in group), hashes, strict=True))
         self._by_hash = self.store.find_by_hashes(hashes)
         self._hashes_read = set(hashes)
+        return hashes
 
     def _lookup(self, batch: _Batch) -> _Batch:
         """Find stored vectors for the batch's chunk hashes (the embedding cache)."""
@@ -338,10 +347,10 @@ class Ingestor:
         """A store write that must run in order with the batch writes (in the writer thread)."""
         return _Batch([], {}, [label] if label else [], (fn, args))
 
-    def _plan(self, art: Article, rep: IngestReport,
-              seen_hash: dict[str, str]) -> _Pending | _Batch | None:
-        """What to do with ``art``: chunks to embed and write, a store operation, or nothing."""
-        th = self._hash_of.get(art.id) or normalised_hash(art.text)
+    def _plan(self, art: Article, rep: IngestReport, seen_hash: dict[str, str],
+              th: str) -> _Pending | _Batch | None:
+        """What to do with ``art`` (text hash ``th``): chunks to embed and write, a store
+        operation, or nothing."""
         sh = simhash(art.text)
         known = self._known(art, th, rep)
         if known is None:

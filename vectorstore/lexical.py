@@ -214,6 +214,10 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
+    def sources(self) -> list[str]:
+        """The outlet names of the indexed chunks (what a source filter can match)."""
+        return list(self._sources)
+
     # -- building --------------------------------------------------------------------------
 
     def build(self, rows: Iterable[tuple[list[str], list[str], list[dict[str, Any]]]],
@@ -350,6 +354,25 @@ class LexicalIndex:
 
     def _save(self, counts: TermCounts) -> None:
         tmp = self.folder.with_name(f"{self.folder.name}.{os.getpid()}.tmp")  # (one per process)
+        try:
+            self._write(tmp, counts)
+        except OSError as e:  # a full disk: the index in memory is current; saved next time
+            shutil.rmtree(tmp, ignore_errors=True)
+            log.warning("the BM25 index was not saved (%s): it is saved again after the next "
+                        "change", e)
+            return
+        old = self.folder.with_name(f"{self.folder.name}.{os.getpid()}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        try:
+            if self.folder.exists():
+                self.folder.rename(old)
+            tmp.rename(self.folder)
+        except OSError:  # another process sharing the folder saved at the same moment: keep its
+            shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def _write(self, tmp: Path, counts: TermCounts) -> None:
+        """Write the index's files into the folder ``tmp``."""
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True, exist_ok=True)
         if self._bm25 is not None:
@@ -364,15 +387,6 @@ class LexicalIndex:
         (tmp / "meta.json").write_text(json.dumps({
             "format": _FORMAT, "revision": self.revision, "ids": self._ids,
             "sources": list(self._sources), "articles": list(self._articles)}))
-        old = self.folder.with_name(f"{self.folder.name}.{os.getpid()}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        try:
-            if self.folder.exists():
-                self.folder.rename(old)
-            tmp.rename(self.folder)
-        except OSError:  # another process sharing the folder saved at the same moment: keep its
-            shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
 
     def load(self) -> int:
         """Load the saved index; return its revision, or -1 when there is none usable."""

@@ -8,23 +8,22 @@ the caller as ``gr.Error`` with a readable message.
 
 
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import gradio as gr
 
-from qa import Answer, Conversation, NewsDesk, NewsdeskError
+from qa import Answer, Conversation, NewsDesk, NewsdeskError, NotFound
 from qa.collection_ops import open_collection
 from web.api_types import AnswerJSON, ArticleJSON, ChatAnswerJSON, DeletedJSON, IngestJSON
+from web.history import owner_of
 from web.uploads import ingest_uploads
 
 log = logging.getLogger("newsdesk.ui")
 
-MAX_CONVERSATIONS = 256
-"""API conversations kept server-side; the least recently used goes first."""
+API_OWNER = "api"
+"""The owner of the conversations ``/chat`` saves when the UI has no login."""
 
 T = TypeVar("T")
 API_NAMES = ("ask", "chat", "list", "delete", "ingest")
@@ -83,24 +82,16 @@ class Api:
         self.desk = desk
         self.uploads = uploads
         self.max_file_mb = max_file_mb
-        self._convs: OrderedDict[str, Conversation] = OrderedDict()
-        self._convs_lock = threading.Lock()
 
-    def _conversation(self, conversation_id: str) -> Conversation:
-        with self._convs_lock:
-            cid = (conversation_id or "").strip()
-            if not cid:
-                conv = self.desk.chat()
-                self._convs[conv.id] = conv
-                while len(self._convs) > MAX_CONVERSATIONS:
-                    self._convs.popitem(last=False)
-                return conv
-            found = self._convs.get(cid)
-            if found is None:
-                raise gr.Error(f"conversation {cid!r} is unknown or has expired: pass an empty "
-                               "conversation_id to start a new one", print_exception=False)
-            self._convs.move_to_end(cid)
-            return found
+    def _conversation(self, conversation_id: str, owner: str) -> Conversation:
+        """A new saved conversation of ``owner``, or the saved one ``conversation_id`` (of
+        ``owner``) resumed from the catalog: any process serving this desk can go on with it."""
+        cid = (conversation_id or "").strip()
+        try:
+            return self.desk.chat(conversation_id=cid or None, owner=owner)
+        except NotFound:
+            raise gr.Error(f"conversation {cid!r} is unknown or has expired: pass an empty "
+                           "conversation_id to start a new one", print_exception=False) from None
 
     def _collections(self, collection: str | None) -> list[str] | None:
         """``[collection]``, or ``None`` (the server's collection) when blank."""
@@ -123,8 +114,8 @@ class Api:
         return cast(AnswerJSON, api_call(lambda: answer_json(
             self.desk.ask(question, collections=self._collections(collection)))))
 
-    def api_chat(self, question: str, conversation_id: str = "", collection: str = ""
-                 ) -> ChatAnswerJSON:
+    def api_chat(self, question: str, conversation_id: str = "", collection: str = "",
+                 request: gr.Request | None = None) -> ChatAnswerJSON:
         """Ask within a conversation, so that follow-up questions are understood.
 
         Args:
@@ -134,9 +125,11 @@ class Api:
 
         Returns:
             What ``/ask`` returns, plus ``conversation_id`` to pass next time and ``turn``
-            (1 for the first question of the conversation).
+            (1 for the first question of the conversation). The conversation is saved: the
+            signed-in user's (``api`` without a login), resumable by its id after a restart.
         """
-        conv = self._conversation(conversation_id)
+        conv = api_call(lambda: self._conversation(conversation_id, API_OWNER if request is None
+                                                   else owner_of(request) or API_OWNER))
         names = self._collections(collection)
         return cast(ChatAnswerJSON, api_call(lambda: answer_json(
             conv.ask(question, collections=names), conv)))
@@ -162,15 +155,19 @@ class Api:
         return api_call(lambda: DeletedJSON(
             deleted=aid, chunks=open_collection(self.desk, collection).delete(aid)))
 
-    def api_ingest(self, files: list[str] | None, collection: str | None = "") -> IngestJSON:
+    def api_ingest(self, files: list[str] | None, collection: str | None = "",
+                   request: gr.Request | None = None) -> IngestJSON:
         """Add uploaded article files (.txt .md .html .json .jsonl) to a collection (``""``:
-        the server's; a new name creates it).
+        the server's; a new name creates it). Each keeps its original name and becomes the
+        article ``upload:<hash8>/<name>``.
 
         Returns:
             ``{"summary", "added", "updated", "unchanged", "duplicates", "failed", "chunks",
-            "issues": [{"file", "reason", "kind"}], "article_ids", "files"}``. (``file``, not
-            ``path``: gradio_client would try to download a dict with a ``path`` key.)
+            "issues": [{"file", "reason", "kind"}], "article_ids", "files"}`` (``files``: the
+            names kept). (``file``, not ``path``: gradio_client would try to download a dict
+            with a ``path`` key.)
         """
+        user = str(getattr(request, "username", None) or "")
         return cast(IngestJSON, api_call(
             lambda: ingest_uploads(open_collection(self.desk, collection, create=True), files,
-                                   self.uploads, self.max_file_mb)[0]))
+                                   self.uploads, self.max_file_mb, uploaded_by=user)[0]))

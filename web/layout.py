@@ -13,9 +13,12 @@ from typing import Any
 import gradio as gr
 
 from qa import NewsdeskError
+from web.answer_settings import STORAGE_KEY
+from web.answer_settings import saved as saved_settings
 from web.api import API_NAMES
+from web.history import HistoryPanel, build_sidebar, wire_sidebar
 from web.library import LIBRARY_HEADERS, LIBRARY_WIDTHS, stats_html, table_label
-from web.render import message_html, sources_html
+from web.render import sources_html
 from web.seed import example_questions
 from web.ui import NewsdeskUI
 from web.uploads import UPLOAD_TYPES
@@ -76,32 +79,33 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
     with ApiBlocks(title="Newsdesk", analytics_enabled=False) as demo:
         gr.Markdown("## Newsdesk\nAsk about the loaded news articles. Every answer quotes "
                     "them and cites the passage it came from; when they don't say, Newsdesk "
-                    "says so.")
-        seed_line = gr.HTML(message_html(ui.seeder.status(), "info")
-                            if ui.seeder.status() else "", elem_classes=["nd-status"])
+                    "says so.", elem_id="nd-intro")
+        seed_line = gr.HTML(ui.status_line(), elem_classes=["nd-status"], elem_id="nd-status")
         conv = gr.State(None)
         with gr.Tabs():
-            with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False):
-                with gr.Column(scale=3):
+            with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False, elem_id="nd-chat-row"):
+                bar = build_sidebar()  # saved conversations
+                with gr.Column(scale=3, elem_id="nd-chat-col"):
                     chatbot = gr.Chatbot(
                         label="Conversation", height=400, sanitize_html=True,
                         latex_delimiters=[], feedback_options=None, buttons=["copy"],
                         elem_id="nd-chat",
                         placeholder="Ask a question about the articles. Answers cite "
                                     "their sources as [1], [2]…")
-                    with gr.Row():
+                    with gr.Row(elem_id="nd-ask-row"):
                         question = gr.Textbox(
                             show_label=False, placeholder="Ask about the news…",
                             scale=6, max_lines=4, elem_id="nd-question", autofocus=True)
                         ask_btn = gr.Button("Ask", variant="primary", scale=1,
                                             elem_id="nd-ask")
-                        with gr.Column(scale=1, min_width=80):
+                        with gr.Column(scale=1, min_width=80, elem_id="nd-stop-col"):
                             stop_btn = gr.Button("Stop", size="sm", elem_id="nd-stop")
                             clear_btn = gr.Button("Clear", size="sm", elem_id="nd-clear")
                     ex = gr.Examples(examples=[[q] for q in start.examples], inputs=[question],
                                      label="Examples from the articles (click to ask)",
-                                     api_visibility="private") if start.examples else None
-                with gr.Column(scale=2):
+                                     api_visibility="private", elem_id="nd-examples"
+                                     ) if start.examples else None
+                with gr.Column(scale=2, elem_id="nd-side-col"):
                     collection = gr.Dropdown(
                         choices=start.collections or [ui.desk.store.collection],
                         value=ui.desk.store.collection, label="Collection",
@@ -115,11 +119,12 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
                                                placeholder="YYYY-MM-DD")
                         src_filter = gr.Dropdown(choices=start.sources, multiselect=True, value=[],
                                                  label="Only these sources (empty: all)")
-                        gr.Textbox(value=ui.llm_status(), label="Answering backend (NEWSDESK_LLM)",
-                                   interactive=False)
-                    gr.Markdown("**Sources**")
-                    sources_panel = gr.HTML(sources_html([]), elem_id="nd-sources",
-                                            max_height=640, js_on_load=None)
+                        llm_box = gr.Textbox(value=ui.llm_status(), interactive=False,
+                                             label="Answering backend (NEWSDESK_LLM)")
+                    with gr.Column(elem_id="nd-sources-col"):
+                        gr.Markdown("**Sources**")
+                        sources_panel = gr.HTML(sources_html([]), elem_id="nd-sources",
+                                                max_height=640, js_on_load=None)
             with gr.Tab("Library", id="library"):
                 lib_status = gr.HTML("", elem_id="nd-lib-status")
                 with gr.Row():
@@ -159,6 +164,8 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
                 with gr.Accordion("Statistics", open=False):
                     stats_json = gr.HTML(stats_html(start.stats), elem_id="nd-stats")
         timer = gr.Timer(1.0, active=ui.seeder.running)
+        llm_timer = gr.Timer(30.0, active=ui.llm_state.configured)  # the LLM's state, again
+        kept = gr.BrowserState(None, storage_key=STORAGE_KEY)  # the answer settings
 
         # hidden components for the /ingest endpoint (files in, JSON out)
         api_files = gr.File(file_count="multiple", type="filepath", visible=False,
@@ -168,7 +175,8 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
         api_btn = gr.Button(visible=False)
 
         library_outputs = [table, pick, stats_json, src_filter]
-        chat_inputs = [question, chatbot, conv, k, since, until, src_filter, collection]
+        chat_inputs = [question, chatbot, conv, k, since, until, src_filter, collection,
+                       bar.owner]
         chat_outputs = [chatbot, sources_panel, conv, question]
         hidden: dict[str, Any] = {"api_visibility": "private"}
         ev_submit = question.submit(ui.respond, chat_inputs, chat_outputs, **hidden)
@@ -180,6 +188,8 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
         stop_btn.click(ui.stopped, [chatbot], [chatbot], cancels=asking, queue=False, **hidden)
         clear_btn.click(ui.clear, None, chat_outputs, cancels=asking, **hidden)
         chatbot.clear(ui.clear, None, chat_outputs, cancels=asking, **hidden)
+        wire_sidebar(HistoryPanel(ui.desk), bar, demo, {"chatbot": chatbot, "conv": conv,
+                     "sources": sources_panel, "question": question, "clear": clear_btn}, asking)
 
         lib_view = [lib_filter, pick, lib_collection]
         lib_filter.change(ui.filter_library, [lib_filter, lib_collection], [table], **hidden)
@@ -206,7 +216,13 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
         timer.tick(ui.seed_status, [lib_collection], [seed_line, timer, *library_outputs],
                    **hidden)
         demo.load(ui.refresh_library, lib_view, library_outputs, **hidden)
-        demo.load(ui.collection_update, [collection], [collection], **hidden)
+        answer_settings: list[Any] = [k, since, until, src_filter, collection]
+        demo.load(ui.collection_update, [collection], [collection], **hidden).then(
+            ui.restore_settings, [kept], answer_settings, **hidden)
+        gr.on([c.change for c in answer_settings], saved_settings, answer_settings, [kept],
+              queue=False, **hidden)
+        demo.load(ui.status_update, None, [seed_line, llm_box], **hidden)
+        llm_timer.tick(ui.status_update, None, [seed_line, llm_box], **hidden)
         demo.load(ui.library_collection_update, [lib_collection], [lib_collection], **hidden)
 
         api = ui.api

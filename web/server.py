@@ -1,9 +1,10 @@
 """Our FastAPI app: ``/healthz``, the OpenAI-compatible ``/v1`` (:mod:`web.openai_api`), its
 schema at ``/openapi.json``, and the Gradio UI (with its API) mounted at ``/``.
 
-:func:`check_bind` holds the bind/auth rule: the app listens on localhost unless a password
-and an API key are set. The Gradio login guards the UI and the ``gradio_client`` API; routes
-of our own are outside it (``/healthz`` is open, ``/v1`` checks ``NEWSDESK_API_KEY``).
+:func:`check_bind` holds the bind/auth rule: the app listens on localhost unless sign-in
+(catalog users or ``NEWSDESK_AUTH``) and an API key are set. The Gradio login (:mod:`web.auth`)
+guards the UI and the ``gradio_client`` API; routes of our own are outside it (``/healthz`` is
+open, ``/v1`` checks ``NEWSDESK_API_KEY``). :mod:`web.throttle` slows password and key guessing.
 """
 
 import socket
@@ -14,8 +15,12 @@ import uvicorn
 from fastapi import FastAPI
 
 from qa import ConfigError, NewsDesk, Settings
+from qa.accounts import Accounts, users_exist
+from web.auth import AuthCheck, make_auth
+from web.health import healthz_route
 from web.layout import CSS, HEAD, build
 from web.openai_api import add_openai_api
+from web.throttle import add_throttle
 from web.ui import NewsdeskUI
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -25,16 +30,18 @@ CONCURRENCY = 4
 """Requests served at once; the others wait in the queue."""
 QUEUE_SIZE = 64
 """Requests that may wait in the queue; more are refused."""
-AUTH_MESSAGE = "Newsdesk: sign in with the NEWSDESK_AUTH user and password."
+AUTH_MESSAGE = "Newsdesk: sign in with your user name and password."
 
 
-def check_bind(settings: Settings) -> tuple[str, str] | None:
-    """Return the ``(user, password)`` the UI requires, or ``None`` when unset.
+def check_bind(settings: Settings, has_users: bool | None = None) -> tuple[str, str] | None:
+    """Return the ``NEWSDESK_AUTH`` ``(user, password)``, or ``None`` when unset.
+
+    ``has_users``: whether the catalog has users (``None``: look, without making a catalog).
 
     Raises:
-        ConfigError: the app would listen beyond this machine without a password
-            (``NEWSDESK_AUTH``) and an API key (``NEWSDESK_API_KEY``, for ``/v1``), or
-            ``NEWSDESK_AUTH`` is malformed.
+        ConfigError: the app would listen beyond this machine without sign-in (catalog
+            users or ``NEWSDESK_AUTH``) and an API key (``NEWSDESK_API_KEY``, for ``/v1``),
+            or ``NEWSDESK_AUTH`` is malformed.
     """
     auth = None
     if settings.auth:
@@ -43,10 +50,12 @@ def check_bind(settings: Settings) -> tuple[str, str] | None:
             raise ConfigError("NEWSDESK_AUTH must be user:password with both parts non-empty")
         auth = (user.strip(), password)
     host = settings.host.strip().strip("[]").lower() or DEFAULT_HOST
-    if host not in LOCAL_HOSTS and auth is None:
+    if host not in LOCAL_HOSTS and auth is None and not (
+            users_exist(settings) if has_users is None else has_users):
         raise ConfigError(
             f"NEWSDESK_HOST={settings.host} would let other machines reach the UI without a "
-            "password: set NEWSDESK_AUTH=user:password too, or use NEWSDESK_HOST=127.0.0.1")
+            "password: add a user (`newsdesk users add NAME`) or set "
+            "NEWSDESK_AUTH=user:password too, or use NEWSDESK_HOST=127.0.0.1")
     if host not in LOCAL_HOSTS and not settings.api_key.strip():
         raise ConfigError(
             f"NEWSDESK_HOST={settings.host} would let other machines use the OpenAI-compatible "
@@ -55,23 +64,19 @@ def check_bind(settings: Settings) -> tuple[str, str] | None:
     return auth
 
 
-def healthz() -> dict[str, str]:
-    """Liveness: the server answers (no login needed)."""
-    return {"status": "ok"}
-
-
 def base_app(desk: NewsDesk, settings: Settings) -> FastAPI:
     """Our FastAPI app with its own routes: ``/healthz``, ``/v1``, and the schema at
     ``/openapi.json`` (no docs pages: they would load scripts from a CDN)."""
     app = FastAPI(title="Newsdesk", docs_url=None, redoc_url=None, openapi_url="/openapi.json")
-    app.add_api_route("/healthz", healthz, methods=["GET"])
+    app.add_api_route("/healthz", healthz_route(desk), methods=["GET"])
     add_openai_api(app, desk, settings)
     return app
 
 
 def mount_ui(app: FastAPI, demo: gr.Blocks, settings: Settings,
-             auth: tuple[str, str] | None) -> FastAPI:
-    """Mount ``demo`` (queued) at ``/`` of ``app``, behind ``auth`` when given."""
+             auth: AuthCheck | tuple[str, str] | None) -> FastAPI:
+    """Mount ``demo`` (queued) at ``/`` of ``app``, behind ``auth`` (Gradio's sign-in check)
+    when given."""
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     app = gr.mount_gradio_app(
         app, demo, path="/", server_name=settings.host, server_port=settings.port, auth=auth,
@@ -86,7 +91,7 @@ def mount_ui(app: FastAPI, demo: gr.Blocks, settings: Settings,
 
 
 def create_app(desk: NewsDesk, settings: Settings, corpus: Path | None = None,
-               echo: bool = True) -> FastAPI:
+               echo: bool = True, accounts: Accounts | None = None) -> FastAPI:
     """Start the first-start ingest, warm the desk, and build the app to serve.
 
     Args:
@@ -94,15 +99,23 @@ def create_app(desk: NewsDesk, settings: Settings, corpus: Path | None = None,
         settings: Bind address, auth, upload limit, k, LLM.
         corpus: Folder to ingest when the store is empty (``None``: no seeding).
         echo: Print first-start progress on the console.
+        accounts: Who may sign in, and the failed attempts (default: the desk's catalog's
+            users and ``settings.auth``).
 
     Raises:
-        ConfigError: a non-local bind address without ``NEWSDESK_AUTH`` and ``NEWSDESK_API_KEY``.
+        ConfigError: a non-local bind address without sign-in and ``NEWSDESK_API_KEY``, or
+            a bad ``NEWSDESK_TRUSTED_PROXIES``.
     """
-    auth = check_bind(settings)
+    accounts = accounts or Accounts.of_desk(desk, settings.auth)
+    check_bind(settings, has_users=accounts.count() > 0)
+    app = base_app(desk, settings)
+    add_throttle(app, accounts, proxies=settings.trusted_proxies,
+                 guard_api=bool(settings.api_key.strip()))
     ui = NewsdeskUI(desk, settings, corpus, echo=echo)
     ui.seeder.start()
+    ui.llm_state.start()  # the LLM backend, checked once now (the status line shows it)
     desk.warm()
-    return mount_ui(base_app(desk, settings), build(ui), settings, auth)
+    return mount_ui(app, build(ui), settings, make_auth(accounts))
 
 
 def listen(host: str, port: int) -> list[socket.socket]:
@@ -135,5 +148,11 @@ def listen(host: str, port: int) -> list[socket.socket]:
 
 def serve(app: FastAPI, sockets: list[socket.socket]) -> None:
     """Serve ``app`` with uvicorn on ``sockets`` until interrupted (SIGINT or SIGTERM)."""
-    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
-    uvicorn.Server(config).run(sockets=sockets)
+    uvicorn.Server(server_config(app)).run(sockets=sockets)
+
+
+def server_config(app: FastAPI) -> uvicorn.Config:
+    """How uvicorn serves ``app``: quiet, and without its own reading of ``X-Forwarded-For``
+    (it would believe any local peer: :mod:`web.throttle` believes only trusted proxies)."""
+    return uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5,
+                          proxy_headers=False)

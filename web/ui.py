@@ -13,8 +13,10 @@ import gradio as gr
 
 from qa import Answer, Conversation, NewsDesk, NewsdeskError, Settings
 from qa.collection_ops import open_collection
+from web.answer_settings import restored
 from web.api import Api
 from web.library import library_rows, stats_html, table_label
+from web.llm_status import LLMStatus
 from web.render import answer_html, esc, message_html, one_line, sources_html
 from web.seed import Seeder, example_questions
 from web.uploads import ingest_uploads
@@ -42,6 +44,7 @@ class NewsdeskUI:
         self.corpus = corpus
         self.uploads = Path(self.settings.home) / "uploads"
         self.seeder = Seeder(desk, corpus, echo=echo)
+        self.llm_state = LLMStatus(desk, echo=echo)
         self.api = Api(desk, self.uploads, self.settings.max_file_mb)
 
     # -- chat ---------------------------------------------------------------------------
@@ -57,10 +60,11 @@ class NewsdeskUI:
 
     def respond(self, question: str, history: list[dict[str, Any]] | None,
                 conv: Conversation | None, k: float | None, since: str | None,
-                until: str | None, sources: list[str] | None, collection: str | None = None
-                ) -> Iterator[tuple[Any, Any, Any, Any]]:
+                until: str | None, sources: list[str] | None, collection: str | None = None,
+                owner: str | None = None) -> Iterator[tuple[Any, Any, Any, Any]]:
         """Chat handler: stream the answer into the chat (from the chosen collection), then
-        fill the sources panel."""
+        fill the sources panel. A new conversation is saved as ``owner``'s (each turn as
+        it is answered; not saved when the owner is unknown yet)."""
         history = list(history or [])
         q = (question or "").strip()
         if not q:
@@ -68,7 +72,7 @@ class NewsdeskUI:
             yield history, gr.skip(), conv, question
             return
         if conv is None:
-            conv = self.desk.chat()
+            conv = self.desk.chat(owner=owner or "", save=bool(owner))
         history.append({"role": "user", "content": f'<div class="nd-user">{esc(one_line(q))}</div>'})
         if self._not_ready(history):
             yield history, gr.skip(), conv, ""
@@ -274,23 +278,34 @@ class NewsdeskUI:
 
     # -- status -------------------------------------------------------------------------
 
+    def status_line(self) -> str:
+        """The status line: the first-start ingest's progress or result, and the LLM
+        backend's state (checked again when older than 30 s)."""
+        text = self.seeder.status()
+        llm, kind = self.llm_state.line()
+        return (message_html(text, "info") if text else "") + \
+            (message_html(llm, kind) if llm else "")
+
+    def status_update(self) -> tuple[str, str]:
+        """The status line and the answering backend's line (page load and timer ticks)."""
+        return self.status_line(), self.llm_status()
+
+    def restore_settings(self, state: Any) -> tuple[Any, ...]:
+        """The answer settings this browser kept (page load), as updates for the controls."""
+        try:
+            return restored(state, self.collections(), self.sources())
+        except NewsdeskError:
+            return restored(None, [], [])
+
     def seed_status(self, collection: str | None = None) -> tuple[Any, ...]:
         """Timer tick: the first-start ingest's progress; stops the timer and refreshes when done."""
-        text = self.seeder.status()
-        status = message_html(text, "info") if text else ""
+        status = self.status_line()
         if self.seeder.running:
             return (status, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
         return (status, gr.Timer(active=False), *self.refresh_library("", None, collection))
 
     def llm_status(self) -> str:
         """The answering backend and whether it is usable."""
-        name = self.settings.llm.strip()
-        if name.lower() in {"", "none"}:
+        if not self.llm_state.configured:
             return "none (extractive): answers are sentences quoted from the articles; no LLM"
-        try:
-            _ = self.desk.llm
-        except NewsdeskError as e:
-            return f"{name}: not usable: {e}"
-        except Exception as e:
-            return f"{name}: not usable ({type(e).__name__}: {e})"
-        return f"{name}: configured; if it fails, answers fall back to the extractive answerer"
+        return self.llm_state.line()[0].removeprefix("LLM: ")

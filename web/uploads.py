@@ -1,48 +1,53 @@
-"""Uploaded article files: safe names, the size limit, and ingesting them into the desk.
+"""Uploaded article files: their type and size checked, then handed to :mod:`qa.uploads`.
 
-Shared by the Library tab and the ``/ingest`` endpoint. No Gradio here.
+Shared by the Library tab and the ``/ingest`` endpoint. No Gradio here. Each file keeps the
+name its user gave it; :func:`qa.uploads.ingest_files` makes its article id
+(``upload:<hash8>/<name>``) and records it in the catalog, so the UI and the Python API
+agree. No copy is kept: once ingested, Gradio's temporary copy of an upload is removed, so
+that a deleted article is not still served from Gradio's cache.
 """
 
 from __future__ import annotations
 
-import re
-import shutil
+import logging
+import os
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from qa import LoadError, NewsDesk
+from qa.uploads import clean_name, ingest_files
 from web.render import ingest_html
+
+log = logging.getLogger("newsdesk.ui")
 
 UPLOAD_TYPES = (".txt", ".md", ".html", ".json", ".jsonl", ".pdf")
 """The file types the Library tab and ``/ingest`` accept."""
 
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _REPORT_FIELDS = ("added", "updated", "unchanged", "duplicates", "chunks", "skipped")
 
 
-def safe_filename(name: str) -> str:
-    """The file name an upload is stored under: basename only, ``[A-Za-z0-9._-]``.
+def upload_name(name: str) -> str:
+    """The name an upload is known by (:func:`qa.uploads.clean_name`: NFC, no folders, no
+    control characters; any script kept).
 
     Raises:
         LoadError: the extension is not one of :data:`UPLOAD_TYPES`.
     """
-    base = PurePosixPath(str(name).replace("\\", "/")).name
-    stem, dot, ext = base.rpartition(".")
-    ext = f".{ext.lower()}" if dot else ""
+    clean = clean_name(name)
+    ext = PurePosixPath(clean).suffix.lower()
     if ext not in UPLOAD_TYPES:
-        raise LoadError(f"{base!r} is not an article file: upload "
+        raise LoadError(f"{clean!r} is not an article file: upload "
                         f"{', '.join(UPLOAD_TYPES[:-1])} or {UPLOAD_TYPES[-1]} files")
-    stem = _SAFE_NAME.sub("_", stem).strip("._-")[:80] or "upload"
-    return stem + ext
+    return clean
 
 
-def store_upload(src: str | Path, uploads: Path, max_mb: int, name: str | None = None) -> Path:
-    """Copy an uploaded file into ``uploads`` under a safe name and return the copy.
+def check_upload(src: str | Path, max_mb: int, name: str | None = None) -> str:
+    """Check an uploaded file's type and size; return the name it is known by.
 
     Args:
         src: The uploaded file (Gradio's temporary copy).
-        uploads: The uploads folder (``NEWSDESK_HOME/uploads``).
         max_mb: The size limit (``NEWSDESK_MAX_FILE_MB``).
         name: The name the user gave the file (default: ``src``'s name).
 
@@ -50,71 +55,89 @@ def store_upload(src: str | Path, uploads: Path, max_mb: int, name: str | None =
         LoadError: wrong type, too big, or unreadable.
     """
     src = Path(src)
-    safe = safe_filename(name or src.name)
+    clean = upload_name(name or src.name)
     try:
         size = src.stat().st_size
     except OSError as e:
-        raise LoadError(f"{safe}: the upload cannot be read ({e.strerror}): upload it again") from e
+        raise LoadError(f"{clean}: the upload cannot be read ({e.strerror}): upload it again"
+                        ) from e
     if size > max_mb * 1024 * 1024:
-        raise LoadError(f"{safe}: {size / 1024 / 1024:.1f} MB is over the {max_mb} MB limit: "
+        raise LoadError(f"{clean}: {size / 1024 / 1024:.1f} MB is over the {max_mb} MB limit: "
                         "split the file, or raise NEWSDESK_MAX_FILE_MB")
-    root = uploads.resolve()
-    root.mkdir(parents=True, exist_ok=True)
-    dest = (root / safe).resolve()
-    if dest.parent != root:  # cannot happen with a sanitised name; kept as a guard
-        raise LoadError(f"{safe}: not a plain file name: rename the file and upload it again")
-    shutil.copyfile(src, dest)
-    return dest
+    return clean
 
 
-def _store_all(files: Sequence[Any], uploads: Path, max_mb: int
-               ) -> tuple[list[Path], list[dict[str, str]]]:
-    """Store each upload; return the stored copies and the rejected files (with the reason)."""
-    stored: list[Path] = []
+def gradio_cache() -> Path:
+    """Where Gradio keeps uploaded files (``GRADIO_TEMP_DIR``, else ``<tmp>/gradio``)."""
+    return Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio"
+                ).resolve()
+
+
+def _drop_cached(paths: Sequence[Path]) -> None:
+    """Remove Gradio's temporary copies of ingested uploads (only inside its cache)."""
+    cache = gradio_cache()
+    for p in paths:
+        try:
+            real = p.resolve()
+            if cache in real.parents and real.is_file():
+                real.unlink()
+                if real.parent != cache and not any(real.parent.iterdir()):
+                    real.parent.rmdir()
+        except OSError as e:  # a copy left behind is only a cache; Gradio ages it out
+            log.warning("could not remove the upload copy %s: %s", p, e.strerror)
+
+
+def _check_all(files: Sequence[Any], max_mb: int
+               ) -> tuple[list[tuple[Path, str]], list[dict[str, str]]]:
+    """Check each upload; return ``(path, name)`` of the good ones and the rejected files."""
+    good: list[tuple[Path, str]] = []
     rejected: list[dict[str, str]] = []
     for f in files:
         path = str(getattr(f, "name", None) or getattr(f, "path", None) or f)
         try:
-            stored.append(store_upload(path, uploads, max_mb))
+            good.append((Path(path), check_upload(path, max_mb)))
         except LoadError as e:
-            rejected.append({"file": PurePosixPath(path.replace("\\", "/")).name,
-                             "reason": str(e), "kind": "rejected"})
-    return stored, rejected
+            rejected.append({"file": clean_name(path), "reason": str(e), "kind": "rejected"})
+    return good, rejected
 
 
 def ingest_uploads(desk: NewsDesk, files: Sequence[Any] | None, uploads: Path, max_mb: int,
-                   progress: Callable[[int, int, str], None] | None = None
-                   ) -> tuple[dict[str, Any], str]:
-    """Store the uploaded ``files`` in ``uploads`` and ingest them.
+                   progress: Callable[[int, int, str], None] | None = None,
+                   uploaded_by: str = "") -> tuple[dict[str, Any], str]:
+    """Ingest the uploaded ``files`` under their original names.
 
     Args:
         desk: The desk to add the articles to.
         files: Upload paths (or objects with ``name``/``path``), as Gradio passes them.
-        uploads: The uploads folder.
+        uploads: ``NEWSDESK_HOME/uploads``, where uploads were copied before upload ids
+            (nothing is written there now; :func:`qa.uploads.forget_upload` cleans it).
         max_mb: The per-file size limit.
         progress: Called with ``(done, total, label)`` while ingesting.
+        uploaded_by: Who uploaded them, for the upload records (``""``: unknown).
 
     Returns:
-        The ``/ingest`` JSON (``summary``, counts, ``issues``, ``article_ids``, ``files``) and
-        its HTML for the Library tab.
+        The ``/ingest`` JSON (``summary``, counts, ``issues``, ``article_ids``, ``files``: the
+        names kept) and its HTML for the Library tab.
 
     Raises:
         LoadError: no files were given.
     """
-    stored, rejected = _store_all(files or [], uploads, max_mb)
+    del uploads  # kept for callers; see the docstring
+    good, rejected = _check_all(files or [], max_mb)
     out: dict[str, Any] = {"summary": "", "added": 0, "updated": 0, "unchanged": 0,
                            "duplicates": 0, "failed": len(rejected), "chunks": 0,
                            "issues": list(rejected), "article_ids": [],
-                           "files": [p.name for p in stored]}
-    if not stored and not rejected:
+                           "files": [name for _, name in good]}
+    if not good and not rejected:
         raise LoadError("no files given: choose .txt, .md, .html, .json, .jsonl or .pdf files")
-    if stored:
-        report = desk.ingest(stored, progress=progress)
+    if good:
+        report = ingest_files(desk, good, uploaded_by=uploaded_by, progress=progress)
+        _drop_cached([p for p, _ in good])
         d = report.to_dict()
         out.update({k: d[k] for k in _REPORT_FIELDS})
         out["failed"] = d["failed"] + len(rejected)
-        out["issues"] += [{"file": Path(i["path"]).name, "reason": i["reason"],
-                           "kind": i["kind"]} for i in d["issues"]]
+        out["issues"] += [{"file": i["path"], "reason": i["reason"], "kind": i["kind"]}
+                          for i in d["issues"]]
         out["article_ids"] = list(report.article_ids)
         out["summary"] = report.summary() + (f"; {len(rejected)} rejected" if rejected else "")
     else:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -45,8 +45,8 @@ from vectorstore.config import Settings
 from vectorstore.errors import BackendError, ConfigError, NewsdeskError
 from vectorstore.types import Passage
 
-__all__ = ["ABSTAIN", "LLMAnswerer", "backend_error", "describe_llm", "make_chat_model",
-           "parse_llm_spec", "rewrite_question"]
+__all__ = ["ABSTAIN", "LLMAnswerer", "LLMProbe", "backend_error", "describe_llm",
+           "make_chat_model", "parse_llm_spec", "probe_llm", "rewrite_question"]
 
 log = logging.getLogger("newsdesk.llm")
 
@@ -162,6 +162,70 @@ def backend_error(llm: Any, exc: BaseException) -> BackendError:
                         "start it or set NEWSDESK_LLM=none")
 
 
+@dataclass(frozen=True)
+class LLMProbe:
+    """What one look at the LLM backend found (:func:`probe_llm`).
+
+    Attributes:
+        reachable: The server answered.
+        model_present: It lists the model (``None``: it gave no list to look in).
+        error: Why it cannot answer now (``None`` when it can, as far as one look tells).
+    """
+
+    reachable: bool
+    model_present: bool | None
+    error: BackendError | None = None
+
+
+def probe_llm(settings: Settings, timeout: float = CONNECT_TIMEOUT) -> LLMProbe | None:
+    """Ask the backend of ``settings.llm`` for its models, once (``None`` for ``none``).
+
+    Ollama's ``/api/tags`` or the OpenAI-compatible ``/models``: whether the server is
+    reachable and whether it has the model (a model an OpenAI-compatible server does not
+    list is no error: some answer under any name).
+
+    Raises:
+        ConfigError: malformed ``NEWSDESK_LLM``.
+    """
+    spec = parse_llm_spec(settings.llm)
+    if spec is None:
+        return None
+    import httpx
+
+    backend, model = spec
+    base = (_http_url(settings.ollama_host) if backend == "ollama"
+            else settings.llm_base_url or "https://api.openai.com/v1").rstrip("/")
+    key = settings.llm_api_key if backend == "openai" else ""
+    try:
+        r = httpx.get(base + ("/api/tags" if backend == "ollama" else "/models"),
+                      headers={"Authorization": f"Bearer {key}"} if key else {}, timeout=timeout)
+    except httpx.HTTPError as e:
+        detail = (str(e).strip().splitlines() or [""])[0][:200] or "no details"
+        return LLMProbe(False, None, BackendError(
+            f"LLM at {base} unavailable: {type(e).__name__}: {detail}; start it or set "
+            "NEWSDESK_LLM=none"))
+    if r.status_code in (401, 403):
+        return LLMProbe(True, None, BackendError(
+            f"LLM at {base} rejected the API key (HTTP {r.status_code}); set "
+            "NEWSDESK_LLM_API_KEY (or OPENAI_API_KEY), or set NEWSDESK_LLM=none"))
+    try:
+        listed = r.json().get("models" if backend == "ollama" else "data") if r.is_success \
+            else None
+        names = {str(m.get("name") or m.get("model") or m.get("id")) for m in listed or []}
+    except (ValueError, AttributeError):
+        return LLMProbe(True, None)
+    if not isinstance(listed, list):  # no list to look in
+        return LLMProbe(True, None)
+    wanted = {model, f"{model}:latest"} if backend == "ollama" and ":" not in model else {model}
+    if names & wanted:
+        return LLMProbe(True, True)
+    if backend == "openai":  # some servers (llama.cpp) answer under any model name
+        return LLMProbe(True, False)
+    return LLMProbe(True, False, BackendError(
+        f"LLM at {base} has no model {model!r}; run `ollama pull {model}`, or set "
+        "NEWSDESK_LLM=none"))
+
+
 # -- the answerer -------------------------------------------------------------------------
 
 
@@ -216,6 +280,12 @@ class LLMAnswerer:
         except Exception as e:
             return self._fall_back(self._failed(e), question, passages, as_of)
         return self.finish(reply, passages, question=question, as_of=as_of)
+
+    def rest(self, why: BackendError | None, seconds: float | None = None) -> None:
+        """Answer with the fallback without trying the backend for ``seconds`` (default
+        ``rest_s``) because of ``why`` (a check found it down); ``None`` ends a rest."""
+        self._down = None if why is None else (
+            time.monotonic() + (self.rest_s if seconds is None else seconds), why)
 
     def _resting(self) -> BackendError | None:
         """Why the backend is not tried now (it was unreachable moments ago), or ``None``."""

@@ -1,5 +1,8 @@
 """``newsdesk eval``: score the desk on a question set; exit 1 when a ``--min-*`` fails.
 
+``--json`` prints the report as JSON on stdout (instead of the tables), ``--out FILE`` writes
+it to a file; the old ``--json FILE`` still writes the file, with a note to use ``--out``.
+
 Without ``--corpus`` (newsdesk format) the configured store is used; with it, or with
 ``--format realtimeqa``, articles go into a fresh temporary store (or a reusable one under
 ``--store-cache``, keyed by what was ingested and how it was embedded).
@@ -16,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qa.cli.common import EXIT_USAGE, day_arg, open_desk
+from qa.cli.common import UsageError, command, day_arg, k_arg, open_desk, print_json, shown
 from qa.cli.progress import tqdm_progress
 from qa.eval import (
     GATED_METRICS,
@@ -77,7 +80,7 @@ def _ingest(desk: NewsDesk, paths: Sequence[str | Path]) -> None:
         rep = desk.ingest(list(paths), progress=update)
     failed = [i for i in rep.issues if i.kind != "skipped"]
     for issue in failed[:10]:
-        print(f"{issue.kind}: {issue.path}: {issue.reason}", file=sys.stderr)
+        print(f"{issue.kind}: {shown(issue.path)}: {shown(issue.reason)}", file=sys.stderr)
     print(f"ingest: {rep.summary()}", file=sys.stderr)
 
 
@@ -122,15 +125,19 @@ def _newsdesk_desk(args: argparse.Namespace, meta: dict[str, Any]) -> _Setup:
 
 
 def _write_outputs(report: EvalReport, args: argparse.Namespace) -> list[str]:
-    """Print the tables, write the JSON and HTML reports; return the failed thresholds."""
-    print(report.metrics_table())
-    print()
-    print(report.failures_table())
-    if args.json_out:
-        Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json_out).write_text(json.dumps(report.to_dict(), indent=2,
-                                                  ensure_ascii=False) + "\n")
-        print(f"\nwrote {args.json_out}", file=sys.stderr)
+    """Print the tables (or the JSON), write the JSON and HTML reports; return the failed
+    thresholds."""
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        print(shown(report.metrics_table(), lines=True))
+        print()
+        print(shown(report.failures_table(), lines=True))
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps(report.to_dict(), indent=2,
+                                             ensure_ascii=False) + "\n")
+        print(f"\nwrote {args.out}", file=sys.stderr)
     thresholds = {m: getattr(args, f"min_{m}", None) for m in GATED_METRICS}
     below = report.check(thresholds)
     if args.report:
@@ -146,19 +153,18 @@ def _write_outputs(report: EvalReport, args: argparse.Namespace) -> list[str]:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """``newsdesk eval``: score the desk on a question set; 1 when a ``--min-*`` fails."""
+    _legacy_json(args)
     k = int(args.k)
     meta: dict[str, Any] = {"questions": str(args.questions), "format": args.format, "k": k}
     today = getattr(args, "today", None)
     if getattr(args, "half", None) is not None and args.format != "realtimeqa":
-        print("error: --half splits the realtimeqa questions: use it with --format realtimeqa",
-              file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError("--half splits the realtimeqa questions: use it with --format "
+                         "realtimeqa")
     as_of = not getattr(args, "no_as_of", False)
     if not as_of and today is None:
-        print("error: --no-as-of asks every question without its date, so relative dates "
-              "(\"this week\") are read against today: fix that day with --today YYYY-MM-DD "
-              "so that the run can be repeated", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError("--no-as-of asks every question without its date, so relative dates "
+                         "(\"this week\") are read against today: fix that day with --today "
+                         "YYYY-MM-DD so that the run can be repeated")
     tmp: tempfile.TemporaryDirectory[str] | None = None
     try:
         if args.format == "realtimeqa":
@@ -177,13 +183,38 @@ def cmd_eval(args: argparse.Namespace) -> int:
             tmp.cleanup()
 
 
+def _legacy_json(args: argparse.Namespace) -> None:
+    """Read the old ``--json FILE`` as ``--out FILE`` (with a note on stderr), and
+    ``eval --json QUESTIONS`` as the flag followed by the question set.
+
+    Raises:
+        UsageError: no question set was given.
+    """
+    value = getattr(args, "json", False)
+    if isinstance(value, str) and args.questions is None:
+        args.questions, value = value, True
+    elif isinstance(value, str):
+        print(f"note: `--json {shown(value)}` is deprecated: use `--out {shown(value)}` to write "
+              "the report's JSON to a file (`--json` alone prints it to stdout)", file=sys.stderr)
+        args.out = args.out or value
+        value = False
+    args.json = bool(value)
+    if args.questions is None:
+        raise UsageError("the following arguments are required: questions")
+
+
 def add_command(sub: Any) -> None:
     """Register ``eval`` on the ``newsdesk`` sub-parsers."""
-    s = sub.add_parser("eval", help="score answers against a question set")
-    s.add_argument("questions", help="question set (JSONL), or the realtimeqa folder")
-    s.add_argument("--corpus", action="append", help="articles to ingest into a fresh store first")
-    s.add_argument("--format", choices=["newsdesk", "realtimeqa"], default="newsdesk")
-    s.add_argument("--k", type=int, default=5)
+    s = command(sub, "eval", "score answers against a question set",
+                ["newsdesk eval corpus/questions.jsonl --corpus corpus/articles --report eval.html",
+                 "newsdesk eval corpus/questions.jsonl --min-accuracy 0.8 --out eval.json"])
+    s.add_argument("questions", nargs="?",
+                   help="question set (JSONL), or the realtimeqa folder")
+    s.add_argument("--corpus", action="append", metavar="PATH",
+                   help="articles to ingest into a fresh store first (repeatable)")
+    s.add_argument("--format", choices=["newsdesk", "realtimeqa"], default="newsdesk",
+                   help="the question set's format (default newsdesk)")
+    s.add_argument("--k", type=k_arg, default=5, help="passages to retrieve, 1 to 100 (default 5)")
     s.add_argument("--limit", type=int, default=None, help="score only the first N cases")
     s.add_argument("--window-days", type=int, default=None, metavar="N",
                    help="realtimeqa: only articles published in the N days before a question")
@@ -198,7 +229,10 @@ def add_command(sub: Any) -> None:
                         "questions' dates are ignored; needs --today")
     s.add_argument("--store-cache", metavar="DIR",
                    help="keep the eval store under DIR and reuse it (no re-embedding)")
-    s.add_argument("--json", dest="json_out", metavar="OUT", help="write the report as JSON")
+    s.add_argument("--out", metavar="FILE.json", help="write the report as JSON to this file")
+    s.add_argument("--json", nargs="?", const=True, default=argparse.SUPPRESS, metavar="FILE",
+                   help="print the report as JSON to stdout (instead of the tables); with a "
+                        "FILE (deprecated: use --out FILE), write it there")
     s.add_argument("--report", metavar="OUT.html", help="write an HTML report")
     for m in GATED_METRICS:
         s.add_argument(f"--min-{m.replace('_', '-')}", type=float, default=None,

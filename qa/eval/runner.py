@@ -12,7 +12,7 @@ from qa.eval.cases import EvalCase, QuestionSetError, parse_cases
 from qa.eval.results import EvalReport
 from qa.eval.scoring import CaseResult, score_answer
 from qa.eval.sources import SourceMatcher
-from qa.types import Answer
+from qa.types import Answer, Conversation
 from vectorstore.errors import NewsdeskError, StoreUnavailable
 from vectorstore.ingest import Progress
 
@@ -33,7 +33,7 @@ def _ask_case(desk: Any, case: EvalCase, k: int, matcher: SourceMatcher,
               today: date | None = None, as_of: bool = True) -> Iterator[CaseResult]:
     """Ask each turn of ``case`` (as of its date unless ``as_of`` is false) and yield its
     scored result."""
-    conv = desk.chat() if case.conversation else None
+    conv = Conversation(desk=desk) if case.conversation else None  # not saved
     extra = {"today": today} if today is not None else {}
     for i, turn in enumerate(case.turns):
         t0 = time.perf_counter()

@@ -147,6 +147,7 @@ def test_cli_refuses_unusable_questions_in_one_line(tmp_path):
     procs = {}
     for i, (name, (arg, _)) in enumerate(cases.items()):
         home = tmp_path / f"h{i}"
+        home.mkdir()  # an empty store: a --home that does not exist is refused first
         procs[name] = subprocess.Popen(cli_cmd(home, "ask", arg), cwd=ROOT, env=cli_env(home),
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     for name, p in procs.items():

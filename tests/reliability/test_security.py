@@ -92,7 +92,7 @@ def test_the_audit_hook_does_log_a_connection(tmp_path: Path):
 
 @pytest.mark.parametrize("name", ["../../evil.txt", "..\\..\\evil.txt", "/tmp/evil.txt",
                                   "uploads/../../evil.txt"])
-def test_an_upload_named_to_escape_lands_inside_the_uploads_folder(ui_app: App, name: str):
+def test_an_upload_named_to_escape_keeps_only_its_base_name(ui_app: App, name: str):
     marker = f"Evilplan{abs(hash(name)) % 10**6}"
     body = f"Title: Evil plan\n\nThe {marker} society met on Monday in the harbour.\n".encode()
     path = _upload_raw(ui_app, name, body)
@@ -100,18 +100,16 @@ def test_an_upload_named_to_escape_lands_inside_the_uploads_folder(ui_app: App, 
     status, events = _call(ui_app, "ingest", [[file_data]])
     assert status == 200
     out = _result(events)
-    assert out["failed"] == 0 and len(out["files"]) == 1
-    uploads = (ui_app.home / "uploads").resolve()
-    stored = uploads / out["files"][0]
-    assert stored.read_bytes() == body
+    assert out["failed"] == 0 and len(out["files"]) == 1 and out["files"][0].endswith("evil.txt")
     assert "/" not in out["files"][0] and "\\" not in out["files"][0]
-    # Nothing with that content anywhere else under the app's folders, or above them.
+    assert out["article_ids"][0].endswith("/" + out["files"][0])
+    # No copy with that content anywhere under the app's folders (the catalog keeps the
+    # text), or above them.
     base = ui_app.home.parent
     copies = [p for p in base.rglob("*") if p.is_file() and p.stat().st_size == len(body)
               and p.read_bytes() == body]
     gradio_cache = (ui_app.gradio_tmp or base / "gradio-tmp").resolve()
-    outside = [p for p in copies if p.resolve().parent != uploads
-               and gradio_cache not in p.resolve().parents]
+    outside = [p for p in copies if gradio_cache not in p.resolve().parents]
     assert not outside, outside
     for up in (base.parent, base.parent.parent, Path("/tmp")):
         assert not (up / "evil.txt").exists() or (up / "evil.txt").read_bytes() != body

@@ -55,6 +55,7 @@ def test_a_stopped_chroma_server_is_a_clear_message_and_the_app_recovers(own_chr
 
         # The CLI, meanwhile: one line on stderr, exit 1.
         home = tmp_path / "cli-home"
+        home.mkdir()  # a home that exists: ask and list refuse a mistyped one before connecting
         runs = [subprocess.Popen(cli_cmd(home, "--chroma-url", own_chroma.url, *args), cwd=ROOT,
                                  env=cli_env(home), stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE)

@@ -123,7 +123,9 @@ def test_two_processes_and_the_cli_write_at_once(store_settings: Settings, tmp_p
     assert [e.seq for e in journal] == sorted({e.seq for e in journal})
     added = {e.article_id for e in journal if e.kind == "added"}
     assert {r.id for r in rows} <= added  # every stored article's write is in the journal
-    assert len({e.pid for e in journal}) >= 3  # all three writers wrote
+    # the CLI and at least one of the two processes given the same folder wrote (the other
+    # may find every article already stored: a duplicate is no write)
+    assert len({e.pid for e in journal}) >= 2
     assert store_problems(reader) == []
     for marker in ("Dravik003", "Ostrel005"):
         assert len(lexical_hits(reader, marker)) == 1, marker

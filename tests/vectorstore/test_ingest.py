@@ -136,10 +136,6 @@ def test_the_same_article_twice_in_one_run_is_stored_once(settings, embedder, ch
     assert store.count_chunks() == len(store.chunk_ids_of("https://news.example/a")) >= 1
 
 
-@pytest.mark.xfail(strict=True, reason="known bug, kept by the restructuring (issue 12): the "
-                   "prefetched text hashes are keyed by article id, so every version of an "
-                   "article in one batch of 64 gets the last version's hash, and the first "
-                   "version is stored (and then looks unchanged)")
 def test_the_last_version_of_an_article_in_one_run_wins(settings, embedder, chunker, tmp_path):
     store, ing = make(settings, embedder, chunker)
     rep = ing.run([feed(tmp_path / "feed.jsonl", ["\n\n".join(PARAS), OTHER])])

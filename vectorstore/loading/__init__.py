@@ -11,11 +11,17 @@ used; it never raises for a bad file.
 * :mod:`~vectorstore.loading.common`: :class:`LoadIssue` and its reasons.
 """
 
-from vectorstore.loading.common import DEFAULT_MAX_BYTES, MB, SUPPORTED, LoadIssue
+from vectorstore.loading.common import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_RECORDS,
+    MB,
+    SUPPORTED,
+    LoadIssue,
+)
 from vectorstore.loading.titles import first_sentence, shorten
 from vectorstore.loading.walk import PROJECT_FILES, load_file, load_paths
 
 __all__ = [
-    "DEFAULT_MAX_BYTES", "MB", "PROJECT_FILES", "SUPPORTED", "LoadIssue", "first_sentence",
+    "DEFAULT_MAX_BYTES", "DEFAULT_MAX_RECORDS", "MB", "PROJECT_FILES", "SUPPORTED", "LoadIssue", "first_sentence",
     "load_file", "load_paths", "shorten",
 ]

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
+
+from vectorstore.text.dates import parse_date
 
 SUPPORTED = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".pdf")
 SUPPORTED_HINT = "use .txt, .md, .html, .json, .jsonl or .pdf"
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 20 * MB
+DEFAULT_MAX_RECORDS = 100_000
+"""Most records read from one JSON or JSON Lines file (``NEWSDESK_MAX_RECORDS``)."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # and lone surrogates
 
@@ -22,13 +28,32 @@ class LoadIssue:
     Attributes:
         path: The file (or folder) concerned.
         reason: One readable sentence: what is wrong, and the fix where there is one.
-        kind: ``"failed"`` (broken, binary, empty, too big, unsupported, loop) or
-            ``"skipped"`` (deliberately not read, e.g. a question set: "not articles").
+        kind: ``"failed"`` (broken, binary, empty, too big, unsupported, loop, records
+            past the cap), ``"skipped"`` (deliberately not read, e.g. a question set: "not
+            articles") or ``"warning"`` (the article was loaded, with a caveat: an invalid
+            date, so it is stored undated).
     """
 
     path: str
     reason: str
     kind: str = "failed"
+
+
+def read_date(raw: Any, path: str, label: str) -> tuple[date | None, LoadIssue | None]:
+    """The date ``raw`` (an article's metadata), and a warning when a date is given but is
+    not one (Feb 30, month 13, year 0, words): the article is then stored undated."""
+    day = parse_date(raw)
+    if day is not None or raw is None or isinstance(raw, bool) or not str(raw).strip():
+        return day, None
+    shown = str(raw).strip()[:40]
+    return None, LoadIssue(path, f"{label}: the date {shown!r} is not a valid date, so the "
+                                 "article is stored undated: fix it (YYYY-MM-DD)", "warning")
+
+
+def too_many_records_reason(name: str, max_records: int) -> str:
+    """Why the records of a file past the cap were not read, with the setting that raises it."""
+    return (f"{name} holds more than {max_records:,} records: only the first {max_records:,} "
+            f"were read; split the file or raise NEWSDESK_MAX_RECORDS")
 
 
 def unsupported_reason(path: Path) -> str:

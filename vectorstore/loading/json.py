@@ -8,13 +8,20 @@ issues. JSON Lines saved as ``.json`` and pretty JSON saved as ``.jsonl`` are re
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from vectorstore.ids import short_hash
-from vectorstore.loading.common import LoadIssue, normalise
+from vectorstore.loading.common import (
+    DEFAULT_MAX_RECORDS,
+    LoadIssue,
+    normalise,
+    read_date,
+    too_many_records_reason,
+)
 from vectorstore.loading.titles import lede_title
-from vectorstore.text.dates import parse_date
 from vectorstore.types import Article
 
 _MAX_LINE_ISSUES = 20
@@ -25,18 +32,22 @@ _DATE_KEYS = ("date", "published", "publish_date", "published_at", "pubdate")
 _URL_KEYS = ("url", "link")
 _SOURCE_KEYS = ("source", "publisher", "outlet")
 _LIST_KEYS = ("articles", "items", "data")
+_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
 
 
-def from_jsonl(text: str, path: Path) -> list[Article | LoadIssue]:
-    """The articles (and issues) of a JSON Lines file's text."""
-    records: list[tuple[str, Any]] = []
+def from_jsonl(text: str, path: Path, max_records: int = DEFAULT_MAX_RECORDS
+               ) -> list[Article | LoadIssue]:
+    """The articles (and issues) of a JSON Lines file's text (read line by line: each record
+    becomes its article before the next is parsed; at most ``max_records``)."""
+    records = _Records(path, max_records)
     bad: list[Article | LoadIssue] = []
     n_bad = 0
-    for lineno, line in enumerate(text.split("\n"), start=1):
+    for lineno, line in enumerate(_lines(text), start=1):
         if not line.strip():
             continue
         try:
-            records.append((f"{path.name}:{lineno}", json.loads(line)))
+            rec = json.loads(line)
         except (ValueError, RecursionError) as e:
             n_bad += 1
             if n_bad <= _MAX_LINE_ISSUES:
@@ -47,33 +58,81 @@ def from_jsonl(text: str, path: Path) -> list[Article | LoadIssue]:
                         "fix or remove that line",
                     )
                 )
+            continue
+        if not records.add(f"{path.name}:{lineno}", rec):
+            break
     if n_bad > _MAX_LINE_ISSUES:
         bad.append(
             LoadIssue(str(path), f"{path.name}: {n_bad - _MAX_LINE_ISSUES} more invalid JSON lines")
         )
-    if not records:
+    if not records.count:
         whole = _parse_whole(text)  # a pretty-printed .json saved as .jsonl?
         if whole is not _INVALID:
-            return _from_records(_records_of(whole, path), path)
+            return _from_records(_records_of(whole, path), path, max_records)
         return bad
-    return _from_records(records, path, bad)
+    return records.result(bad)
 
 
-def from_json(text: str, path: Path) -> list[Article | LoadIssue]:
-    """The articles (and issues) of a JSON file's text."""
+def from_json(text: str, path: Path, max_records: int = DEFAULT_MAX_RECORDS
+              ) -> list[Article | LoadIssue]:
+    """The articles (and issues) of a JSON file's text. A top-level array is read record by
+    record (each becomes its article before the next is parsed); at most ``max_records``."""
+    start = _WS.match(text).end()  # type: ignore[union-attr]
     try:
+        if text.startswith("[", start):
+            records = _Records(path, max_records)
+            for i, rec in enumerate(_array_items(text, start), start=1):
+                if not records.add(f"{path.name}: record {i}", rec):
+                    break
+            return records.result([])
         data = json.loads(text)
     except (ValueError, RecursionError) as e:
         lines = [ln for ln in text.split("\n") if ln.strip()]
         if len(lines) > 1 and _parse_whole(lines[0]) is not _INVALID:
-            return from_jsonl(text, path)  # JSON Lines saved as .json
+            return from_jsonl(text, path, max_records)  # JSON Lines saved as .json
         return [
             LoadIssue(
                 str(path),
                 f"invalid JSON ({_json_error(e)}): fix the file, or save plain text as .txt",
             )
         ]
-    return _from_records(_records_of(data, path), path)
+    return _from_records(_records_of(data, path), path, max_records)
+
+
+def _lines(text: str) -> Iterator[str]:
+    """``text.split("\\n")`` one line at a time (no list of every line)."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield text[start:end]
+        start = end + 1
+
+
+def _array_items(text: str, start: int) -> Iterator[Any]:
+    """The items of the JSON array at ``text[start]`` (``[``), parsed one at a time.
+
+    Raises:
+        json.JSONDecodeError: the array is not valid JSON (positions in ``text``).
+    """
+    i = _WS.match(text, start + 1).end()  # type: ignore[union-attr]
+    if text.startswith("]", i):
+        i += 1
+    else:
+        while True:
+            item, i = _DECODER.raw_decode(text, i)
+            yield item
+            i = _WS.match(text, i).end()  # type: ignore[union-attr]
+            if text.startswith(",", i):
+                i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+            elif text.startswith("]", i):
+                i += 1
+                break
+            else:
+                raise json.JSONDecodeError("Expecting ',' delimiter", text, i)
+    i = _WS.match(text, i).end()  # type: ignore[union-attr]
+    if i < len(text):
+        raise json.JSONDecodeError("Extra data", text, i)
 
 
 class _Invalid:
@@ -115,30 +174,74 @@ def _records_of(data: Any, path: Path) -> list[tuple[str, Any]]:
     return [(path.name, data)]
 
 
-def _from_records(
-    records: list[tuple[str, Any]], path: Path, issues: list[Article | LoadIssue] | None = None
-) -> list[Article | LoadIssue]:
-    out: list[Article | LoadIssue] = list(issues or [])
-    lowered = [
-        (label, {k.lower(): v for k, v in rec.items()} if isinstance(rec, dict) else rec)
-        for label, rec in records
-    ]
-    if not records:
-        return out or [LoadIssue(str(path), "no records: the JSON holds no articles")]
-    if not any(isinstance(rec, dict) and any(k in rec for k in _TEXT_KEYS) for _, rec in lowered):
-        return [
-            LoadIssue(
-                str(path),
-                "not articles: no record has a text, content or body field (a question set?)",
-                kind="skipped",
-            )
-        ]
-    for label, rec in lowered:
-        out.append(_from_record(rec, label, path))
-    return out
+def _from_records(records: list[tuple[str, Any]], path: Path, max_records: int
+                  ) -> list[Article | LoadIssue]:
+    out = _Records(path, max_records)
+    for label, rec in records:
+        if not out.add(label, rec):
+            break
+    return out.result([])
 
 
-def _from_record(rec: Any, label: str, path: Path) -> Article | LoadIssue:
+class _Records:
+    """Records turned into articles as they come, up to ``max_records``; what is said of
+    the file as a whole (no records, not articles, the cap) is decided at the end."""
+
+    def __init__(self, path: Path, max_records: int) -> None:
+        self.path = path
+        self.max_records = max_records
+        self.out: list[Article | LoadIssue] = []
+        self.count = 0
+        self.with_text = False
+        self.bad_dates = 0
+        self.full = False
+
+    def add(self, label: str, rec: Any) -> bool:
+        """Read one record; ``False`` (and nothing read) once the cap is reached."""
+        if self.count >= self.max_records:
+            self.full = True
+            return False
+        self.count += 1
+        if isinstance(rec, dict):
+            rec = {str(k).lower(): v for k, v in rec.items()}
+            self.with_text = self.with_text or any(k in rec for k in _TEXT_KEYS)
+        item, warning = _from_record(rec, label, self.path)
+        self.out.append(item)
+        if warning is not None:
+            self.bad_dates += 1
+            if self.bad_dates <= _MAX_LINE_ISSUES:
+                self.out.append(warning)
+        return True
+
+    def result(self, issues: list[Article | LoadIssue]) -> list[Article | LoadIssue]:
+        """``issues``, then the articles and issues of the records, then the file's own."""
+        where = str(self.path)
+        if not self.count:
+            return issues or [LoadIssue(where, "no records: the JSON holds no articles")]
+        if not self.with_text:
+            return [LoadIssue(where, "not articles: no record has a text, content or body "
+                                     "field (a question set?)", kind="skipped")]
+        out = issues + self.out
+        if self.bad_dates > _MAX_LINE_ISSUES:
+            out.append(LoadIssue(where, f"{self.path.name}: {self.bad_dates - _MAX_LINE_ISSUES} "
+                                        "more records with an invalid date (stored undated)",
+                                 "warning"))
+        if self.full:
+            out.append(LoadIssue(where, too_many_records_reason(self.path.name,
+                                                                self.max_records)))
+        return out
+
+
+def _from_record(rec: Any, label: str, path: Path) -> tuple[Article | LoadIssue, LoadIssue | None]:
+    """The article of one record (keys lower-cased), or why there is none; and a warning
+    about its date, if any."""
+    art = _article_of(rec, label, path)
+    if not isinstance(art, Article) or not isinstance(rec, dict):
+        return art, None
+    return art, read_date(_pick(rec, _DATE_KEYS), str(path), label)[1]
+
+
+def _article_of(rec: Any, label: str, path: Path) -> Article | LoadIssue:
     if not isinstance(rec, dict):
         return LoadIssue(str(path), f"{label}: not an article object (it is {_json_type(rec)})")
     raw_text = _pick(rec, _TEXT_KEYS)
@@ -154,7 +257,7 @@ def _from_record(rec: Any, label: str, path: Path) -> Article | LoadIssue:
     if not text:
         return LoadIssue(str(path), f"{label}: record has empty text")
     title = " ".join(_field(rec, _TITLE_KEYS).split())
-    published = parse_date(_pick(rec, _DATE_KEYS))
+    published, _ = read_date(_pick(rec, _DATE_KEYS), str(path), label)
     url = _field(rec, _URL_KEYS).strip()
     source_raw = _pick(rec, _SOURCE_KEYS)
     if isinstance(source_raw, dict):  # e.g. NewsAPI: {"id": ..., "name": ...}

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from vectorstore.loading.common import LoadIssue, file_id
+from vectorstore.loading.common import LoadIssue, file_id, read_date
 from vectorstore.loading.titles import first_sentence, shorten, title_from
-from vectorstore.text.dates import parse_date
 from vectorstore.types import Article
 
 _HEADER_KEYS = {
@@ -25,20 +24,22 @@ _HEADER_LINE = re.compile(r"([A-Za-z_]+)[ \t]*:[ \t]*(.*)")
 _DATE_LINE = re.compile(r"date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|(?=\n)|$)", re.IGNORECASE)
 
 
-def from_text(text: str, path: Path, *, markdown: bool) -> Article | LoadIssue:
-    """The article of a .txt or .md file's text, or why there is none."""
+def from_text(text: str, path: Path, *, markdown: bool) -> list[Article | LoadIssue]:
+    """The article of a .txt or .md file's text (and a warning about an invalid date), or
+    why there is none."""
     meta, body = _split_header(text)
     body = body.strip("\n").rstrip()
     if not body.strip():
-        return LoadIssue(str(path), "no article text: the file holds only header lines")
-    published = parse_date(meta.get("date"))
+        return [LoadIssue(str(path), "no article text: the file holds only header lines")]
+    published, warning = read_date(meta.get("date"), str(path), path.name)
     stripped = body.lstrip()
     m = _DATE_LINE.match(stripped)
     if m:
-        published = published or parse_date(m.group(1))
+        line_date, line_warning = read_date(m.group(1), str(path), path.name)
+        published, warning = published or line_date, warning or line_warning
         text_out = stripped[m.end() :].lstrip()
         if not text_out:
-            return LoadIssue(str(path), "no article text: the file holds only a date line")
+            return [LoadIssue(str(path), "no article text: the file holds only a date line")]
         lede = text_out.split("\n", 1)[0]
         title = meta.get("title") or shorten(first_sentence(lede))
     else:
@@ -50,7 +51,7 @@ def from_text(text: str, path: Path, *, markdown: bool) -> Article | LoadIssue:
                 first = first[2:-2].strip()
         title = meta.get("title") or title_from(first)
     url = meta.get("url", "").strip()
-    return Article(
+    article = Article(
         id=url or file_id(path),
         text=text_out,
         title=title,
@@ -59,6 +60,7 @@ def from_text(text: str, path: Path, *, markdown: bool) -> Article | LoadIssue:
         published=published,
         path=str(path),
     )
+    return [article] if warning is None else [article, warning]
 
 
 def _split_header(text: str) -> tuple[dict[str, str], str]:

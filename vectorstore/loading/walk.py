@@ -16,6 +16,7 @@ from pathlib import Path
 
 from vectorstore.loading.common import (
     DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_RECORDS,
     SUPPORTED,
     SUPPORTED_HINT,
     LoadIssue,
@@ -40,7 +41,8 @@ _MAX_CONTROL_SHARE = 0.05
 
 
 def load_paths(
-    paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES,
+    max_records: int = DEFAULT_MAX_RECORDS,
 ) -> Iterator[Article | LoadIssue]:
     """Yield one Article per article found, and one LoadIssue per file that could not be used.
 
@@ -51,6 +53,7 @@ def load_paths(
     Args:
         paths: Files and folders to read.
         max_bytes: Largest file read; bigger ones are reported, not read.
+        max_records: Most records read from one JSON or JSON Lines file.
 
     Yields:
         :class:`Article` or :class:`LoadIssue`, in walk order.
@@ -59,10 +62,11 @@ def load_paths(
         paths = [paths]
     seen_dirs: dict[str, str] = {}
     seen_files: dict[str, str] = {}
+    limits = (max_bytes, max_records)
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
-            yield from _walk(path, seen_dirs, seen_files, max_bytes)
+            yield from _walk(path, seen_dirs, seen_files, limits)
         elif path.is_symlink() and not path.exists():
             yield LoadIssue(
                 str(path), f"{path} is a broken or looping symbolic link: fix or remove it"
@@ -70,11 +74,11 @@ def load_paths(
         elif not path.exists():
             yield LoadIssue(str(path), f"{path} does not exist: check the path")
         else:
-            yield from _load_once(path, seen_files, max_bytes, in_folder=False)
+            yield from _load_once(path, seen_files, limits, in_folder=False)
 
 
 def _walk(
-    root: Path, seen_dirs: dict[str, str], seen_files: dict[str, str], max_bytes: int
+    root: Path, seen_dirs: dict[str, str], seen_files: dict[str, str], limits: tuple[int, int]
 ) -> Iterator[Article | LoadIssue]:
     """Sorted depth-first walk of ``root``, kept on an explicit stack so deep trees cannot overflow."""
     stack: list[tuple[Iterator[os.DirEntry[str]], frozenset[str]]] = []
@@ -103,7 +107,7 @@ def _walk(
             yield LoadIssue(str(child), f"{child.name} documents the folder, it is not an article: "
                             "name the file directly to ingest it anyway", "skipped")
         elif is_file:
-            yield from _load_once(child, seen_files, max_bytes, in_folder=True)
+            yield from _load_once(child, seen_files, limits, in_folder=True)
         elif entry.is_symlink():
             yield LoadIssue(
                 str(child), f"{child} is a broken or looping symbolic link: fix or remove it"
@@ -146,7 +150,7 @@ def _enter_dir(
 
 
 def _load_once(
-    path: Path, seen_files: dict[str, str], max_bytes: int, *, in_folder: bool
+    path: Path, seen_files: dict[str, str], limits: tuple[int, int], *, in_folder: bool
 ) -> list[Article | LoadIssue]:
     """Load ``path`` unless the same real file was already read in this walk."""
     if in_folder and path.suffix.lower() not in SUPPORTED:
@@ -160,15 +164,17 @@ def _load_once(
             LoadIssue(str(path), f"already read as {seen_files[real]}; not read twice", "skipped")
         ]
     seen_files[real] = str(path)
-    return load_file(path, max_bytes=max_bytes)
+    return load_file(path, max_bytes=limits[0], max_records=limits[1])
 
 
-def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Article | LoadIssue]:
+def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+              max_records: int = DEFAULT_MAX_RECORDS) -> list[Article | LoadIssue]:
     """Read one file into its articles, or into the issues that stopped it.
 
     Args:
         path: A .txt, .md, .html, .htm, .json, .jsonl or .pdf file.
         max_bytes: Largest size read; a bigger file gives one issue naming the cap.
+        max_records: Most records read from a JSON or JSON Lines file; one issue says so.
 
     Returns:
         Articles and issues, in file order. Never raises for a bad file.
@@ -205,12 +211,12 @@ def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Article
         return [LoadIssue(where, "empty file: it holds no text (only whitespace, or nothing)")]
     try:
         if ext in (".txt", ".md"):
-            return [from_text(text, path, markdown=ext == ".md")]
+            return from_text(text, path, markdown=ext == ".md")
         if ext in (".html", ".htm"):
             return [from_html(text, path)]
         if ext == ".jsonl":
-            return from_jsonl(text, path)
-        return from_json(text, path)
+            return from_jsonl(text, path, max_records)
+        return from_json(text, path, max_records)
     except Exception as e:  # a bad file must never stop a whole ingest
         return [LoadIssue(where, f"could not be read ({type(e).__name__}: {e})")]
 

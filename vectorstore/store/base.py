@@ -17,12 +17,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from vectorstore.catalog import Catalog, open_catalog
+from vectorstore.catalog import Catalog, SchemaRecord, open_catalog
+from vectorstore.catalog.errors import CatalogUnavailable
 from vectorstore.collection_names import chunks_collection
 from vectorstore.config import Settings
-from vectorstore.errors import ModelMismatch
+from vectorstore.errors import ModelMismatch, StoreDamaged
 from vectorstore.store.client import Connection, guard
 from vectorstore.store.follow import CatalogView
+from vectorstore.store.health import (
+    catalog_damaged_message,
+    chroma_file,
+    damaged_message,
+    is_damage,
+)
 from vectorstore.store.legacy import MIGRATED, REVISION_BASE, migrate_legacy
 from vectorstore.store.schema import CHUNKS, SCHEMA_VERSION, StoreInfo
 
@@ -53,7 +60,7 @@ class StoreBase:
         self.collection = settings.collection
         self.chunks_name = chunks_collection(self.collection)
         self._lock = threading.RLock()
-        self.connection = Connection(settings, self._lock)
+        self.connection = Connection(settings, self._lock, self.indexed_articles)
         self.location = self.connection.location
         self._info: StoreInfo | None = None
         self._catalog: Catalog | None = None
@@ -70,7 +77,14 @@ class StoreBase:
         if self._catalog is None:
             with self._lock:
                 if self._catalog is None:
-                    self._catalog = open_catalog(self.settings.catalog_url, process="newsdesk")
+                    try:
+                        self._catalog = open_catalog(self.settings.catalog_url,
+                                                     process="newsdesk")
+                    except CatalogUnavailable as e:
+                        if is_damage(e):  # a garbled file, not a lost server
+                            raise StoreDamaged(catalog_damaged_message(
+                                self.settings.catalog_url, e)) from e
+                        raise
         return self._catalog
 
     def _col(self, name: str) -> Any:
@@ -80,23 +94,28 @@ class StoreBase:
     # -- schema ---------------------------------------------------------------------------
 
     @guard
-    def check(self) -> StoreInfo:
+    def check(self, tolerate_damage: bool = False) -> StoreInfo:
         """Read (or, in a new store, write) the schema record and check the model.
 
         A store written before the catalog is copied into it first (no re-embedding).
 
+        Args:
+            tolerate_damage: Open a damaged store anyway (for ``repair`` and ``reset``): a
+                broken or missing schema record reads as the configured model's.
+
         Raises:
             ModelMismatch: the store was built with another model; run ``newsdesk reindex``.
+            StoreDamaged: the schema record is broken or missing while the catalog holds
+                articles, or the catalog lost its articles while Chroma holds vectors.
             StoreUnavailable: the Chroma server (or the catalog database) cannot be reached.
         """
-        sch = self.catalog.schema()
-        if not sch.embed_model or not self.catalog.get_meta(MIGRATED):
-            with self.writing(ensure=False):  # (once per store: readers never wait)
-                migrate_legacy(self)
-                sch = self.catalog.schema()
-                if not sch.embed_model:
-                    sch = self.catalog.set_schema(embed_model=self.model, dim=self.dim,
-                                                  backend=self.backend)
+        try:
+            sch = self._opened_schema()
+        except StoreDamaged:
+            if not tolerate_damage:
+                raise
+            sch = SchemaRecord(catalog_version=0, embed_model=self.model, dim=self.dim,
+                               backend=self.backend)
         self._base = int(self.catalog.get_meta(REVISION_BASE, 0))
         info = StoreInfo(SCHEMA_VERSION, sch.embed_model, sch.dim, sch.backend or "torch",
                          self.revision())
@@ -109,9 +128,59 @@ class StoreBase:
         self._info = info
         return info
 
+    def _opened_schema(self) -> SchemaRecord:
+        """The schema record, written in a new store (after copying a legacy one in)."""
+        sch = self.schema()
+        if not sch.embed_model or not self.catalog.get_meta(MIGRATED):
+            if self.catalog.get_meta(MIGRATED) and self.indexed_articles():
+                raise StoreDamaged(damaged_message(
+                    self.location, "the schema record is missing from the catalog, which "
+                                   "holds articles"))
+            with self.writing(ensure=False):  # (once per store: readers never wait)
+                migrate_legacy(self)
+                sch = self.schema()
+                if not sch.embed_model:
+                    sch = self.catalog.set_schema(embed_model=self.model, dim=self.dim,
+                                                  backend=self.backend)
+        self._check_not_lost()
+        return sch
+
+    def schema(self) -> SchemaRecord:
+        """The catalog's schema record.
+
+        Raises:
+            StoreDamaged: the record cannot be read (a garbled value).
+        """
+        try:
+            return self.catalog.schema()
+        except (ValueError, TypeError, AttributeError) as e:
+            raise StoreDamaged(damaged_message(
+                self.location, f"the schema record in the catalog is broken ({e})")) from e
+
+    def indexed_articles(self) -> int:
+        """How many articles, in every collection, the catalog holds as having vectors."""
+        counts = self.catalog.article_counts()
+        return sum(counts.values()) - sum(len(self.catalog.pending(c)) for c in counts)
+
+    def _check_not_lost(self) -> None:
+        """An embedded Chroma holding chunks beside a catalog with no article at all: the
+        catalog was lost or emptied (its texts are gone; ``reset`` starts afresh)."""
+        db = chroma_file(self.settings)
+        if self.settings.chroma_url or not db.is_file() or db.stat().st_size == 0 \
+                or any(self.catalog.article_counts().values()):
+            return
+        if not self.connection.has(CHUNKS):
+            return
+        n = int(self._col(CHUNKS).count())
+        # (read again: another process may have written both since; its rows come first)
+        if n and not any(self.catalog.article_counts().values()):
+            raise StoreDamaged(damaged_message(
+                self.location, f"the catalog holds no articles while Chroma holds {n} chunks "
+                               "(the catalog was emptied or replaced)"))
+
     def info(self) -> StoreInfo:
         """The schema record as stored now (revision included)."""
-        sch = self.catalog.schema()
+        sch = self.schema()
         if not sch.embed_model:
             return self.check()
         return StoreInfo(SCHEMA_VERSION, sch.embed_model, sch.dim, sch.backend or "torch",
@@ -206,8 +275,11 @@ class StoreBase:
         must be made anew, every collection's chunks go (the others are re-embedded when
         their desks open: the model is the store's)."""
         with self.writing():
-            sch = self.catalog.schema()
-            every = (sch.embed_model, sch.dim) != (self.model, self.dim)
+            try:
+                sch: SchemaRecord | None = self.schema()
+            except StoreDamaged:  # a broken schema record: every collection is re-embedded
+                sch = None
+            every = sch is None or (sch.embed_model, sch.dim) != (self.model, self.dim)
             self._drop_pending(list(self.catalog.article_counts()) if every
                                else [self.collection])
             try:
@@ -234,8 +306,15 @@ class StoreBase:
         with self.writing():
             ids = [r.id for r in self.catalog.articles(self.collection)]
             self.catalog.mark_pending(ids, self.collection)
-            self.connection.drop(*(COLLECTIONS if self.chunks_name == CHUNKS
-                                   else (self.chunks_name,)))
+            try:
+                self.connection.drop(*(COLLECTIONS if self.chunks_name == CHUNKS
+                                       else (self.chunks_name,)))
+            except Exception:
+                if self.settings.chroma_url:
+                    raise
+                log.warning("the embedded store at %s cannot be opened: made anew", self.location)
+                self._drop_pending(list(self.catalog.article_counts()))  # their vectors go too
+                self.connection.wipe()
             self.catalog.delete_articles(ids, self.collection)
             self.catalog.set_schema(embed_model=self.model, dim=self.dim, backend=self.backend)
             self.view.clear()

@@ -9,13 +9,20 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
 from urllib.parse import urlparse
 
 from vectorstore.config import Settings, apply_privacy_defaults
-from vectorstore.errors import NewsdeskError, StoreUnavailable
+from vectorstore.errors import NewsdeskError, StoreDamaged, StoreUnavailable
+from vectorstore.store.health import (
+    DB_FILE,
+    classify,
+    damaged_message,
+    error_chain,
+    file_problem,
+)
 from vectorstore.store.schema import CHUNKS, LEGACY_COLLECTIONS
 
 P = ParamSpec("P")
@@ -32,25 +39,21 @@ def store_location(settings: Settings) -> str:
     return settings.chroma_url or str(Path(settings.home) / "chroma")
 
 
-def unavailable_message(url: str, err: BaseException) -> str:
-    """The one-line :class:`StoreUnavailable` message, with the fix."""
+def unavailable_message(url: str, err: BaseException, embedded: bool = False) -> str:
+    """The one-line :class:`StoreUnavailable` message, with the fix: a server's names the
+    server, an embedded store's its folder (never a server)."""
+    if embedded:
+        return (f"the embedded vector store at {url} cannot be opened: {type(err).__name__}: "
+                f"{err}. Check that the folder can be read and written, or run `newsdesk doctor`")
     return (f"vector store unavailable at {url}: {type(err).__name__}: {err}. "
             "Start it with `chroma run --host 127.0.0.1 --port PORT` or unset NEWSDESK_CHROMA_URL "
             "to use the embedded store")
 
 
-def _chain(e: BaseException | None) -> Iterator[BaseException]:
-    seen = 0
-    while e is not None and seen < 10:
-        yield e
-        e = e.__cause__ or e.__context__
-        seen += 1
-
-
 def is_connection_error(e: BaseException) -> bool:
     """Whether ``e`` (or an error it came from) says the server cannot be reached."""
-    names = {type(x).__name__ for x in _chain(e)}
-    text = " ".join(str(x) for x in _chain(e)).lower()
+    names = {type(x).__name__ for x in error_chain(e)}
+    text = " ".join(str(x) for x in error_chain(e)).lower()
     return bool(names & _CONNECTION_ERRORS) or "could not connect" in text \
         or "connection refused" in text
 
@@ -71,12 +74,17 @@ class Connection:
     Args:
         settings: ``chroma_url`` (a server) or ``home`` (the embedded store's folder).
         lock: Guards the client and the collection cache (shared with the store).
+        indexed: How many articles the catalog holds as having vectors: an embedded
+            database that is missing or empty while there are some is damaged, not empty.
     """
 
-    def __init__(self, settings: Settings, lock: threading.RLock) -> None:
+    def __init__(self, settings: Settings, lock: threading.RLock,
+                 indexed: Callable[[], int] | None = None) -> None:
         self.settings = settings
         self.location = store_location(settings)
+        self.folder = None if settings.chroma_url else Path(settings.home) / "chroma"
         self.lock = lock
+        self.indexed = indexed
         self._client: Any = None
         self._cols: dict[str, Any] = {}
 
@@ -92,11 +100,7 @@ class Connection:
         ``SharedSystemClient.clear_system_cache()`` would drop every path's)."""
         with self.lock:
             if self._client is not None and not self.settings.chroma_url:
-                from chromadb.api.shared_system_client import SharedSystemClient
-
-                ident = str(getattr(self._client, "_identifier", ""))
-                SharedSystemClient._identifier_to_system.pop(ident, None)
-                SharedSystemClient._identifier_to_refcount.pop(ident, None)
+                _forget_system(str(getattr(self._client, "_identifier", "")))
             self.reset()
 
     def wipe(self) -> None:
@@ -106,6 +110,7 @@ class Connection:
         with self.lock:
             self.reopen()
             path = Path(self.settings.home) / "chroma"
+            _forget_system(str(path))  # (a client that failed to open is cached all the same)
             shutil.rmtree(path, ignore_errors=True)
 
     def has(self, name: str) -> bool:
@@ -127,6 +132,9 @@ class Connection:
                                        port=u.port or (443 if u.scheme == "https" else 8000),
                                        ssl=u.scheme == "https", settings=cs)
         path = Path(self.settings.home) / "chroma"
+        why = file_problem(path / DB_FILE, self.indexed or 0)
+        if why:  # before Chroma makes a new, empty database in its place
+            raise StoreDamaged(damaged_message(self.location, why))
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=cs)
 
@@ -140,17 +148,33 @@ class Connection:
             if self._client is None:
                 try:
                     self._client = self._connect()
+                except NewsdeskError:
+                    raise
                 except Exception as e:
                     self._client = None
-                    raise StoreUnavailable(unavailable_message(self.location, e)) from e
+                    if self.folder is not None:  # else its broken system is reused
+                        _forget_system(str(self.folder))
+                    raise self.error(e) from e
             col = self._cols.get(name)
             if col is None:
                 cfg = ({"hnsw": {"space": "cosine", "ef_search": 100}}
                        if name not in LEGACY_COLLECTIONS else None)
-                col = self._client.get_or_create_collection(
-                    name, embedding_function=None, configuration=cfg)
+                try:
+                    col = self._client.get_or_create_collection(
+                        name, embedding_function=None, configuration=cfg)
+                except Exception as e:
+                    known = classify(e, self.location, self.folder)
+                    if known is None:
+                        raise
+                    raise known from e
                 self._cols[name] = col
             return col
+
+    def error(self, e: BaseException) -> NewsdeskError:
+        """What a failure to reach or open the store means: a full disk, damaged files, or
+        (otherwise) an unavailable store, worded for a server or an embedded folder."""
+        return classify(e, self.location, self.folder) or StoreUnavailable(
+            unavailable_message(self.location, e, embedded=not self.settings.chroma_url))
 
     def forget(self, name: str) -> None:
         """Drop the cached handle of collection ``name`` (renamed or deleted)."""
@@ -168,6 +192,15 @@ class Connection:
                     if is_connection_error(e):
                         raise
                 self._cols.pop(name, None)
+
+
+def _forget_system(ident: str) -> None:
+    """Drop chromadb's cached system of one embedded path (it keeps one per path, even one
+    whose opening failed)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(ident, None)
+    SharedSystemClient._identifier_to_refcount.pop(ident, None)
 
 
 class _Connected(Protocol):
@@ -197,8 +230,10 @@ def guard(fn: Callable[P, R]) -> Callable[P, R]:
                     continue
                 if is_connection_error(e):
                     owner.connection.reset()
-                    raise StoreUnavailable(
-                        unavailable_message(owner.connection.location, e)) from e
+                    raise owner.connection.error(e) from e
+                known = classify(e, owner.connection.location, owner.connection.folder)
+                if known is not None:
+                    raise known from e
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
 

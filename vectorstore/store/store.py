@@ -150,7 +150,8 @@ class Store(ArticleStore, ChunkStore):
 
 
 def open_store(settings: Settings | None = None, *, model: str | None = None, dim: int | None = None,
-               backend: str | None = None, allow_model_change: bool = False) -> Store:
+               backend: str | None = None, allow_model_change: bool = False,
+               tolerate_damage: bool = False) -> Store:
     """Open the store described by ``settings`` and check its schema.
 
     Args:
@@ -159,9 +160,12 @@ def open_store(settings: Settings | None = None, *, model: str | None = None, di
         dim: Its vector dimension (default: read from the model's config, no weights loaded).
         backend: The encoder backend recorded with the vectors.
         allow_model_change: Open even if the store was built with another model (``reindex``).
+        tolerate_damage: Open a damaged store anyway (``repair``, ``reset``; see
+            :meth:`Store.check`).
 
     Raises:
         ModelMismatch: the store was built with another model.
+        StoreDamaged: the store is damaged (``newsdesk doctor`` tells how).
         StoreUnavailable: the Chroma server cannot be reached.
     """
     apply_privacy_defaults()  # before chromadb (and the encoder's runtime) load
@@ -174,5 +178,5 @@ def open_store(settings: Settings | None = None, *, model: str | None = None, di
         dim = dim or emb.dim
         backend = backend or emb.backend  # "auto" resolved
     store = Store(s, model, dim, backend, allow_model_change)
-    store.check()
+    store.check(tolerate_damage=tolerate_damage)
     return store

@@ -36,5 +36,12 @@
     const line = parseFloat(getComputedStyle(p).lineHeight) || 20;
     p.scrollTop = Math.max(0, m.offsetTop - line);
   });
-  new MutationObserver(reveal).observe(document.documentElement, {childList: true, subtree: true});
+  // the library table's titles: the full title on hover (long ones are cut to two lines)
+  const titles = () => document.querySelectorAll('#nd-library [role=gridcell][data-col="0"]')
+    .forEach((c) => {
+      const t = c.textContent.trim();
+      if (c.getAttribute('title') !== t) c.setAttribute('title', t);
+    });
+  new MutationObserver(() => { reveal(); titles(); })
+    .observe(document.documentElement, {childList: true, subtree: true, characterData: true});
 })();

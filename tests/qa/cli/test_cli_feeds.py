@@ -62,7 +62,7 @@ def test_add_url_twice_is_a_no_op_and_ingest_points_to_add(site: NewsServer,
                                                            tmp_path: Path) -> None:
     home, url = tmp_path / "home", site.url("/story/story-1")
     first = newsdesk(home, "add", url, site.url("/status/404"))
-    assert first.returncode == 0 and "1 added" in first.stdout and "1 failed" in first.stdout
+    assert first.returncode == 1 and "1 added" in first.stdout and "1 failed" in first.stdout
     assert "404" in first.stderr
     second = newsdesk(home, "add", url)
     assert second.returncode == 0 and "0 added, 0 updated, 1 unchanged" in second.stdout
@@ -78,7 +78,7 @@ def test_usage_errors_exit_2(site: NewsServer, tmp_path: Path) -> None:
     assert bad.returncode == 2 and "30m" in bad.stderr
     none = newsdesk(home, "watch", "--once")
     assert none.returncode == 2 and "feeds add" in none.stderr
-    delete = newsdesk(home, "delete")
+    delete = newsdesk(home, "delete")  # (`watch` made the home: it writes)
     assert delete.returncode == 2 and "--source" in delete.stderr
     not_url = newsdesk(home, "add", "notes.txt")
     assert not_url.returncode == 2 and "newsdesk ingest" in not_url.stderr
