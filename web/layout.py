@@ -72,6 +72,22 @@ class ApiBlocks(gr.Blocks):
         super().validate_inputs(block_fn, inputs)
 
 
+class ArticleFiles(gr.File):
+    """The ``/ingest`` endpoint's files: its API-page example is a local article file (Gradio's
+    own example is a PDF on the web, which a private desk never fetches)."""
+
+    EXAMPLE = "article.txt"
+
+    def example_payload(self) -> Any:
+        """A local file as ``handle_file("article.txt")`` sends it."""
+        return [{"path": self.EXAMPLE, "orig_name": self.EXAMPLE,
+                 "meta": {"_type": "gradio.FileData"}}]
+
+    def example_value(self) -> Any:
+        """A local file's path."""
+        return [self.EXAMPLE]
+
+
 def build(ui: NewsdeskUI) -> gr.Blocks:
     """Build the Blocks app over ``ui`` (:func:`web.server.create_app` mounts and serves it)."""
     start = start_state(ui)
@@ -168,8 +184,8 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
         kept = gr.BrowserState(None, storage_key=STORAGE_KEY)  # the answer settings
 
         # hidden components for the /ingest endpoint (files in, JSON out)
-        api_files = gr.File(file_count="multiple", type="filepath", visible=False,
-                            label="files")
+        api_files = ArticleFiles(file_count="multiple", type="filepath", visible=False,
+                                 label="files")
         api_collection = gr.Textbox("", visible=False, label="collection")
         api_out = gr.JSON(visible=False, label="result")
         api_btn = gr.Button(visible=False)

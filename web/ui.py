@@ -224,9 +224,11 @@ class NewsdeskUI:
         return (msg, *self.refresh_library(query, None, collection))
 
     def ui_ingest(self, files: list[str] | None, query: str, collection: str | None = None,
+                  request: gr.Request | None = None,
                   progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         """Upload handler: store, ingest into the Library's collection (a new name creates it)
-        with a progress bar, summarise, refresh the library."""
+        with a progress bar, summarise, refresh the library (the signed-in user is recorded
+        as the uploader)."""
         progress(0, desc="Reading the files…")
 
         def step(done: int, total: int, label: str) -> None:
@@ -234,7 +236,8 @@ class NewsdeskUI:
 
         try:
             _, summary = ingest_uploads(self.library_desk(collection), files, self.uploads,
-                                        self.settings.max_file_mb, progress=step)
+                                        self.settings.max_file_mb, progress=step,
+                                        uploaded_by=str(getattr(request, "username", "") or ""))
         except NewsdeskError as e:
             summary = message_html(str(e))
         except Exception as e:

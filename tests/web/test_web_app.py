@@ -356,6 +356,8 @@ def test_healthz_answers_beside_the_mounted_ui(newsdesk_app: RunningApp):
                              ("/delete", ("deleted", "chunks"))):
         returns = json.dumps(named[endpoint]["returns"])
         assert all(f'"{f}"' in returns for f in fields), (endpoint, returns[:300])
+    example = json.dumps(named["/ingest"]["parameters"][0]["example_input"])
+    assert "article.txt" in example and "http" not in example, example  # a local file
     for path in ("docs", "redoc"):  # no API pages of our own (they would load a CDN)
         assert _get(newsdesk_app.url + path)[0] == 404
 

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from vectorstore.catalog.rows import CollectionInfo, SchemaRecord, now, utc
-from vectorstore.catalog.tables import articles, collections, feed_items, feeds, meta
+from vectorstore.catalog.tables import articles, collections, feed_items, feeds, meta, uploads
 
 SCHEMA_KEY = "schema"
 
@@ -64,23 +64,24 @@ def all_collections(conn: Connection) -> list[CollectionInfo]:
 
 
 def rename_collection(conn: Connection, old: str, new: str) -> list[str]:
-    """Move collection ``old`` (its row, articles and feeds) to the name ``new``; return its
-    article ids. The new row is made first, then the articles and feeds moved, then the old
-    row deleted (the articles' foreign key holds throughout)."""
+    """Move collection ``old`` (its row, articles, feeds and upload records) to the name
+    ``new``; return its article ids. The new row is made first, then the rows moved, then
+    the old row deleted (the articles' foreign key holds throughout)."""
     m = conn.execute(select(collections).where(collections.c.name == old)).mappings().one()
     conn.execute(insert(collections), {**dict(m), "name": new})
     ids = list(conn.execute(select(articles.c.id).where(articles.c.collection == old)).scalars())
     conn.execute(update(articles).where(articles.c.collection == old).values(collection=new))
-    for table in (feeds, feed_items):
+    for table in (feeds, feed_items, uploads):
         conn.execute(update(table).where(table.c.collection == old).values(collection=new))
     conn.execute(collections.delete().where(collections.c.name == old))
     return ids
 
 
 def delete_feeds(conn: Connection, name: str) -> int:
-    """Delete the feeds of collection ``name`` and the items taken from them (leases are
-    not a collection's); return the feeds deleted."""
+    """Delete the feeds of collection ``name``, the items taken from them and its upload
+    records (leases are not a collection's); return the feeds deleted."""
     conn.execute(feed_items.delete().where(feed_items.c.collection == name))
+    conn.execute(uploads.delete().where(uploads.c.collection == name))
     return int(conn.execute(feeds.delete().where(feeds.c.collection == name)).rowcount or 0)
 
 

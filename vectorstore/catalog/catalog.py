@@ -296,8 +296,8 @@ class Catalog:
         return info
 
     def delete_collection(self, name: str, *, process: str | None = None) -> int:
-        """Delete a collection, its articles (each journalled) and its feeds with their items,
-        in one transaction; return articles deleted."""
+        """Delete a collection, its articles (each journalled), its feeds with their items and
+        its upload records, in one transaction; return articles deleted."""
         with writing(self.engine) as conn:
             ids = conn.execute(select(articles.c.id).where(articles.c.collection == name)
                                ).scalars().all()

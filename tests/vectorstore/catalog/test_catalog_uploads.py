@@ -45,3 +45,13 @@ def test_delete_returns_the_record_once_and_collections_are_apart(
     assert two.uploads.delete(A.article_id) is None and one.uploads.get(A.article_id) is None
     assert [r.collection for r in one.uploads.list(None)] == ["sport"]
     assert one.uploads.list("sport")[0].size == 1
+
+
+def test_a_collection_renamed_moves_its_records_and_one_deleted_drops_them(cat: Catalog) -> None:
+    cat.ensure_collection("sport")
+    cat.uploads.put(UploadRow(A.article_id, A.name, A.content_hash, 1, collection="sport"))
+    cat.uploads.put(B)
+    cat.rename_collection("sport", "games")
+    assert cat.uploads.list("sport") == [] and cat.uploads.get(A.article_id, "games") is not None
+    cat.delete_collection("games")
+    assert cat.uploads.list(None) == [cat.uploads.get(B.article_id)]  # the default's stays
