@@ -72,20 +72,19 @@ class ApiBlocks(gr.Blocks):
         super().validate_inputs(block_fn, inputs)
 
 
-class ArticleFiles(gr.File):
-    """The ``/ingest`` endpoint's files: its API-page example is a local article file (Gradio's
-    own example is a PDF on the web, which a private desk never fetches)."""
+EXAMPLE_FILE = "article.txt"
+"""The ``/ingest`` example on the API page: a local article file."""
 
-    EXAMPLE = "article.txt"
 
-    def example_payload(self) -> Any:
-        """A local file as ``handle_file("article.txt")`` sends it."""
-        return [{"path": self.EXAMPLE, "orig_name": self.EXAMPLE,
-                 "meta": {"_type": "gradio.FileData"}}]
-
-    def example_value(self) -> Any:
-        """A local file's path."""
-        return [self.EXAMPLE]
+def local_file_example(files: gr.File) -> gr.File:
+    """Make ``files``' API-page example a local article file (Gradio's own is a PDF on the
+    web, which a private desk never fetches). Set on the instance: a subclass of a Gradio
+    component would make Gradio write a ``.pyi`` stub beside this module at import."""
+    payload = [{"path": EXAMPLE_FILE, "orig_name": EXAMPLE_FILE,
+                "meta": {"_type": "gradio.FileData"}}]
+    files.example_payload = lambda: payload  # type: ignore[method-assign]
+    files.example_value = lambda: [EXAMPLE_FILE]  # type: ignore[method-assign]
+    return files
 
 
 def build(ui: NewsdeskUI) -> gr.Blocks:
@@ -184,8 +183,8 @@ def build(ui: NewsdeskUI) -> gr.Blocks:
         kept = gr.BrowserState(None, storage_key=STORAGE_KEY)  # the answer settings
 
         # hidden components for the /ingest endpoint (files in, JSON out)
-        api_files = ArticleFiles(file_count="multiple", type="filepath", visible=False,
-                                 label="files")
+        api_files = local_file_example(gr.File(file_count="multiple", type="filepath",
+                                               visible=False, label="files"))
         api_collection = gr.Textbox("", visible=False, label="collection")
         api_out = gr.JSON(visible=False, label="result")
         api_btn = gr.Button(visible=False)
