@@ -55,6 +55,7 @@ class NewsDesk:
         self.lexical = LexicalIndex.for_store(settings.home, store.location, store.collection)
         self._lex_lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._parts_lock = threading.RLock()
         self._fetcher: Fetcher | None = None
         self._chunker: Chunker | None = None
         self._answerer = answerer
@@ -135,20 +136,21 @@ class NewsDesk:
     @property
     def answerer(self) -> Answerer:
         """The answerer in use: LLM-backed when an LLM is set, else extractive."""
-        if self._answerer is None:
-            if self.llm is not None:
-                from qa.answerers.extractive import ExtractiveAnswerer
-                from qa.answerers.llm import LLMAnswerer
+        with self._parts_lock:  # built once, also when threads ask at the same moment
+            if self._answerer is None:
+                if self.llm is not None:
+                    from qa.answerers.extractive import ExtractiveAnswerer
+                    from qa.answerers.llm import LLMAnswerer
 
-                fallback = ExtractiveAnswerer(threshold=self.settings.abstain_threshold or None,
-                                              embed=self._embed_texts)
-                self._answerer = LLMAnswerer(self.llm, embed=self.embedder.embed, fallback=fallback,
-                                             show_unsupported=self.settings.show_unsupported)
-            else:
-                from qa.answerers.extractive import ExtractiveAnswerer
+                    fallback = ExtractiveAnswerer(threshold=self.settings.abstain_threshold or None,
+                                                  embed=self._embed_texts)
+                    self._answerer = LLMAnswerer(self.llm, embed=self.embedder.embed, fallback=fallback,
+                                                 show_unsupported=self.settings.show_unsupported)
+                else:
+                    from qa.answerers.extractive import ExtractiveAnswerer
 
-                self._answerer = ExtractiveAnswerer(
-                    threshold=self.settings.abstain_threshold or None, embed=self._embed_texts)
+                    self._answerer = ExtractiveAnswerer(
+                        threshold=self.settings.abstain_threshold or None, embed=self._embed_texts)
         return self._answerer
 
     def _embed_texts(self, texts: Sequence[str]) -> Any:

@@ -122,3 +122,31 @@ def test_a_query_searched_twice_is_embedded_once(tmp_path: Path,
     desk.ingest([SEED])
     desk.ask("What happened this week?", today="2030-01-01")  # empty week, then all dates
     assert calls.count("What happened this week?") == 1
+
+
+def test_threads_asking_for_the_answerer_at_once_share_one(seed_desk: NewsDesk,
+                                                           monkeypatch: pytest.MonkeyPatch):
+    """The warm-up thread and the LLM check ask for the answerer at the same moment: one is
+    built (a second one would miss what the check told the first, e.g. to rest)."""
+    import threading
+    import time
+
+    from qa.answerers.extractive import ExtractiveAnswerer
+
+    built: list[object] = []
+    real_init = ExtractiveAnswerer.__init__
+
+    def slow_init(self: ExtractiveAnswerer, *args: object, **kwargs: object) -> None:
+        time.sleep(0.2)  # building takes a while (imports, weights)
+        built.append(self)
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ExtractiveAnswerer, "__init__", slow_init)
+    monkeypatch.setattr(seed_desk, "_answerer", None)
+    got: list[object] = []
+    threads = [threading.Thread(target=lambda: got.append(seed_desk.answerer)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(built) == 1 and all(a is built[0] for a in got) and len(got) == 4
