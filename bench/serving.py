@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,17 @@ class Direct:
                 "p95_s": round(percentile(self.seconds, 95), 3)}
 
 
+def run_threads(user: Callable[[int], None], users: int) -> float:
+    """Run ``user(0)`` … ``user(users - 1)`` in threads at once; the wall seconds they took."""
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+    t0 = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return time.perf_counter() - t0
+
+
 def run_direct(env: dict[str, str], questions: Sequence[str], users: int = 20,
                per_user: int = 10) -> Direct:
     """``users`` threads each asking ``per_user`` of ``questions`` straight on a desk opened on
@@ -75,13 +86,7 @@ def run_direct(env: dict[str, str], questions: Sequence[str], users: int = 20,
             with lock:
                 out.seconds.append(time.perf_counter() - t)
 
-    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
-    t0 = time.perf_counter()
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    out.wall_s = time.perf_counter() - t0
+    out.wall_s = run_threads(user, users)
     return out
 
 
@@ -112,13 +117,7 @@ def run_v1(urls: Sequence[str], questions: Sequence[str], users: int = 20,
                     else:
                         out.errors += 1
 
-    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
-    t0 = time.perf_counter()
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    out.wall_s = time.perf_counter() - t0
+    out.wall_s = run_threads(user, users)
     return out
 
 
