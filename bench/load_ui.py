@@ -346,22 +346,17 @@ def serving_table(single: Sequence[float], direct: dict[str, Any] | None,
         rows.append([f"direct: {direct['users']} threads calling desk.ask()", direct["requests"],
                      direct["errors"], direct["throughput_rps"], direct["p50_s"],
                      direct["p95_s"], "1.0", round(direct["p95_s"] / p95_single, 1)])
-    for n, s in runs.items():
-        vs_direct = round(s["throughput_rps"] / direct["throughput_rps"], 2) if direct else None
-        vs_single = round(s["p95_s"] / p95_single, 1) if p95_single else None
-        ratios[f"{n}_process"] = {"answers_per_s_vs_direct": vs_direct,
-                                  "p95_vs_single_client_p95": vs_single}
-        rows.append([f"{s['users']} gradio_client users, {n} app process{'es' if n > 1 else ''}",
-                     s["requests"], s["errors"], s["throughput_rps"], s["p50_s"], s["p95_s"],
-                     vs_direct if vs_direct is not None else "-", vs_single])
-    for n, s in (v1 or {}).items():
-        vs_direct = round(s["throughput_rps"] / direct["throughput_rps"], 2) if direct else None
-        vs_single = round(s["p95_s"] / p95_single, 1) if p95_single else None
-        ratios[f"{n}_process_v1"] = {"answers_per_s_vs_direct": vs_direct,
-                                     "p95_vs_single_client_p95": vs_single}
-        rows.append([f"{s['users']} HTTP clients on /v1, {n} app process{'es' if n > 1 else ''}",
-                     s["requests"], s["errors"], s["throughput_rps"], s["p50_s"], s["p95_s"],
-                     vs_direct if vs_direct is not None else "-", vs_single])
+    for results, clients, suffix in ((runs, "gradio_client users", ""),
+                                     (v1 or {}, "HTTP clients on /v1", "_v1")):
+        for n, s in results.items():
+            vs_direct = round(s["throughput_rps"] / direct["throughput_rps"], 2) if direct \
+                else None
+            vs_single = round(s["p95_s"] / p95_single, 1) if p95_single else None
+            ratios[f"{n}_process{suffix}"] = {"answers_per_s_vs_direct": vs_direct,
+                                              "p95_vs_single_client_p95": vs_single}
+            rows.append([f"{s['users']} {clients}, {n} app process{'es' if n > 1 else ''}",
+                         s["requests"], s["errors"], s["throughput_rps"], s["p50_s"],
+                         s["p95_s"], vs_direct if vs_direct is not None else "-", vs_single])
     if len(runs) > 1 and 1 in runs:
         one = runs[1]["throughput_rps"]
         ratios["processes_vs_one"] = {n: round(s["throughput_rps"] / one, 2) if one else None

@@ -8,19 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-from test_web_browser import browser  # noqa: F401  (the module-scoped chromium fixture)
-from web_fixtures import ARTIFACTS, CHROMIUM, ROOT, RunningApp, start_app
+# the chromium fixture, and the marks: browser tests, skipped without chromium
+from test_web_browser import TALKS, TIMEOUT_MS, browser, pytestmark  # noqa: F401
+from web_fixtures import ARTIFACTS, ROOT, RunningApp, start_app
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed "
-                       "(apt-get install chromium)"),
-]
-
-TALKS = "Who attended the 2+2 talks?"
-TIMEOUT_MS = 90_000
 LISTED = """t => [...document.querySelectorAll('#nd-conversations label')]
                .some(l => l.innerText.includes(t))"""
 
