@@ -1,7 +1,7 @@
 """Newsdesk question answering: ``NewsDesk`` is the facade.
 
 Also re-exported here, so that the web wing needs nothing but ``qa``: the settings, the
-errors and the article loader's result types.
+errors, the range of ``k`` and the article loader's result types.
 """
 
 from qa.desk import NewsDesk
@@ -16,12 +16,13 @@ from vectorstore.errors import (
     NotFound,
     StoreUnavailable,
 )
+from vectorstore.limits import K_MAX
 from vectorstore.loading import LoadIssue, load_paths
 from vectorstore.types import Article, Filters, Passage
 
 __all__ = [
-    "Answer", "Article", "BadQuestion", "Citation", "ConfigError", "Conversation", "EvalReport",
-    "Filters", "LoadError", "LoadIssue", "NewsDesk", "NewsdeskError", "NotFound", "Passage",
+    "K_MAX", "Answer", "Article", "BadQuestion", "Citation", "ConfigError", "Conversation",
+    "EvalReport", "Filters", "LoadError", "LoadIssue", "NewsDesk", "NewsdeskError", "NotFound", "Passage",
     "Settings", "StoreUnavailable", "Turn", "apply_privacy_defaults", "evaluate", "load_cases",
     "load_paths",
 ]

@@ -17,14 +17,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from qa import Answer, Turn
+from qa import K_MAX, Answer, Turn
 
 MAX_BODY_BYTES = 64 * 1024
 """Largest request body (the ``messages`` and the options): larger ones get 413."""
 MAX_QUESTION_CHARS = 4000
 """Longest last question: longer ones get 413."""
-MAX_K = 50
-"""Most passages a request may ask for (``k``)."""
 SOURCES_HEADING = "Sources:"
 """Starts the sources list appended to the answer text (and is cut from earlier turns)."""
 DEFAULT_MODEL = "newsdesk"
@@ -87,7 +85,7 @@ class ChatRequest(BaseModel):
     messages: list[Message] = Field(min_length=1)
     stream: bool = False
     stream_options: dict[str, Any] | None = None
-    k: int | None = Field(None, ge=1, le=MAX_K, description="passages to retrieve")
+    k: int | None = Field(None, ge=1, le=K_MAX, description="passages to retrieve")
     since: str | None = Field(None, description="only articles published on or after, YYYY-MM-DD")
     until: str | None = Field(None, description="only articles published on or before, YYYY-MM-DD")
     sources: list[str] | None = Field(None, description="only these outlets")

@@ -103,6 +103,7 @@ def test_an_unknown_model_is_404(v1: TestClient, model: str):
                                         {"role": "assistant", "content": "x"}]}, "last message"),
     ({"model": "newsdesk", "messages": [{"role": "system", "content": "x"}]}, "last message"),
     (_ask(TALKS, k=0), "k"),
+    (_ask(TALKS, k=101), "k"),  # the one range of k (1 to 100)
     (_ask(TALKS, k="many"), "k"),
     (_ask(TALKS, since="last week"), "YYYY-MM-DD"),
     (_ask(TALKS, until="2019-13-01"), "YYYY-MM-DD"),
