@@ -224,8 +224,9 @@ def guard(fn: Callable[P, R]) -> Callable[P, R]:
                 raise
             except Exception as e:
                 if is_transient(e) and attempt + 1 < _TRANSIENT_TRIES:
-                    if "error finding id" in str(e).lower():
-                        owner.connection.reopen()  # a stale embedded reader: open it afresh
+                    # a stale embedded client (another process wrote: its index files or
+                    # records moved on): open it afresh; a server client just reconnects
+                    owner.connection.reopen()
                     time.sleep(0.2 * (attempt + 1))
                     continue
                 if is_connection_error(e):
