@@ -20,6 +20,12 @@ Reports throughput, latency p50/p95/max and errors as a table and as JSON
 (``bench/out/load_ui.json``). Usage::
 
     python -m bench.load_ui [--users 20] [--questions 10] [--ingest 5] [--url URL]
+        [--processes 1,2] [--no-direct] [--no-ceiling]
+
+Unless ``--no-ceiling``, the same load then runs on a no-op Gradio app
+(``bench/gradio_ceiling.py``): the most ``gradio_client`` reaches here with no work behind
+it; the table gives the app's ``gradio_client`` answers/s over that, and the CPU per
+request in the client (this process) and in the servers.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import ROOT, machine, machine_line, percentile, table, write_json
+from bench.serving import Cpu, cpu_per_request, measure_cpu
 
 SEED_ARTICLE = ROOT / "corpus" / "articles" / "000_0777dc97777bf6e9.txt"
 
@@ -129,6 +136,7 @@ class LoadResult:
     before: dict[str, str] = field(default_factory=dict)
     after: dict[str, str] = field(default_factory=dict)
     expected: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    cpu: Cpu = field(default_factory=Cpu)  # during the load (the upload's included)
 
     @property
     def changed_by_upload(self) -> list[str]:
@@ -179,6 +187,7 @@ class LoadResult:
             "throughput_rps": round(len(lat) / self.wall_s, 2) if self.wall_s else 0.0,
             "p50_s": round(percentile(lat, 50), 3), "p95_s": round(percentile(lat, 95), 3),
             "max_s": round(max(lat, default=0.0), 3),
+            **cpu_per_request(self.cpu, len(self.calls)),
             "ingest_during_load": {"files": self.uploaded, "added": self.ingest.get("added"),
                                    "seconds": round(self.ingest_s, 2),
                                    "requests_in_flight": len(self.during_ingest),
@@ -218,7 +227,7 @@ def reference_answers(url: str, questions: Sequence[tuple[str, tuple[str, ...]]]
 def run_load(url: str | Sequence[str], users: int = 20, per_user: int = 10,
              questions: Sequence[tuple[str, tuple[str, ...]]] = SEED_QUESTIONS,
              reference: dict[str, str] | None = None, ingest_files: Sequence[Path] = (),
-             ingest_names: Sequence[str] = ()) -> LoadResult:
+             ingest_names: Sequence[str] = (), server_pids: Sequence[int] = ()) -> LoadResult:
     """Run ``users`` concurrent users of ``per_user`` questions each against the app at ``url``.
 
     Args:
@@ -231,6 +240,8 @@ def run_load(url: str | Sequence[str], users: int = 20, per_user: int = 10,
         ingest_files: Uploaded through ``/ingest`` by one more client once the users have
             started; afterwards each ``ingest_names[i]`` must be answerable from its file.
         ingest_names: The made-up project name in each file.
+        server_pids: The server's processes, whose CPU during the load is measured (this
+            process's, the clients', always is).
     """
     urls = [url] if isinstance(url, str) else list(url)
     url = urls[0]
@@ -276,12 +287,13 @@ def run_load(url: str | Sequence[str], users: int = 20, per_user: int = 10,
     threads = [threading.Thread(target=user, args=(i,), name=f"user-{i}") for i in range(users)]
     if ingest_files:
         threads.append(threading.Thread(target=uploader, name="uploader"))
-    t0 = time.perf_counter()
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    result.wall_s = time.perf_counter() - t0
+    with measure_cpu(server_pids) as result.cpu:
+        t0 = time.perf_counter()
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        result.wall_s = time.perf_counter() - t0
     result.calls.sort(key=lambda c: c.start)
     result.after = reference_answers(url, questions) if ingest_files else dict(ref)
     for c in result.calls:
@@ -332,44 +344,70 @@ def report_table(result: LoadResult) -> str:
           f"{ing['answerable_after']} answerable" if ing["files"] else "-"]])
 
 
+def _cpu(s: dict[str, Any], key: str) -> Any:
+    v = s.get(key)
+    return "-" if v is None else v
+
+
 def serving_table(single: Sequence[float], direct: dict[str, Any] | None,
-                  runs: dict[int, dict[str, Any]], v1: dict[int, dict[str, Any]] | None = None
-                  ) -> tuple[str, dict[str, Any]]:
+                  runs: dict[int, dict[str, Any]], v1: dict[int, dict[str, Any]] | None = None,
+                  ceiling: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
     """Direct vs one process vs several, with the ratios the targets name: answers/s over
-    the direct baseline's (target ≥ 0.6) and p95 over the single-client p95 (target ≤ 10)."""
+    the direct baseline's (target ≥ 0.6) and p95 over the single-client p95 (target ≤ 10);
+    with ``ceiling`` (the same load on a no-op Gradio app), the ``gradio_client`` runs'
+    answers/s over its; and the CPU per request in the client and the server processes."""
     p95_single = percentile(single, 95)
-    rows = [["1 client alone (gradio_client)", len(single), 0,
-             round(len(single) / sum(single), 2) if single else 0.0,
-             round(percentile(single, 50), 3), round(p95_single, 3), "-", "1.0"]]
+    rows: list[list[Any]] = [["1 client alone (gradio_client)", len(single), 0,
+                              round(len(single) / sum(single), 2) if single else 0.0,
+                              round(percentile(single, 50), 3), round(p95_single, 3), "-", "1.0",
+                              "-", "-", "-"]]
     ratios: dict[str, Any] = {"single_p95_s": round(p95_single, 3)}
     if direct is not None:
         rows.append([f"direct: {direct['users']} threads calling desk.ask()", direct["requests"],
                      direct["errors"], direct["throughput_rps"], direct["p50_s"],
-                     direct["p95_s"], "1.0", round(direct["p95_s"] / p95_single, 1)])
+                     direct["p95_s"], "1.0", round(direct["p95_s"] / p95_single, 1),
+                     "-", "-", "-"])
+    top = ceiling["throughput_rps"] if ceiling else 0.0
     for results, clients, suffix in ((runs, "gradio_client users", ""),
                                      (v1 or {}, "HTTP clients on /v1", "_v1")):
         for n, s in results.items():
             vs_direct = round(s["throughput_rps"] / direct["throughput_rps"], 2) if direct \
                 else None
             vs_single = round(s["p95_s"] / p95_single, 1) if p95_single else None
+            vs_top = round(s["throughput_rps"] / top, 2) if top and not suffix else None
             ratios[f"{n}_process{suffix}"] = {"answers_per_s_vs_direct": vs_direct,
-                                              "p95_vs_single_client_p95": vs_single}
+                                              "p95_vs_single_client_p95": vs_single,
+                                              "answers_per_s_vs_ceiling": vs_top}
             rows.append([f"{s['users']} {clients}, {n} app process{'es' if n > 1 else ''}",
                          s["requests"], s["errors"], s["throughput_rps"], s["p50_s"],
-                         s["p95_s"], vs_direct if vs_direct is not None else "-", vs_single])
+                         s["p95_s"], vs_direct if vs_direct is not None else "-", vs_single,
+                         vs_top if vs_top is not None else "-",
+                         _cpu(s, "client_cpu_ms_per_req"), _cpu(s, "server_cpu_ms_per_req")])
+    if ceiling:
+        ratios["ceiling"] = ceiling
+        rows.append([f"{ceiling['users']} gradio_client users, no-op Gradio endpoint "
+                     "(the client's ceiling)", ceiling["requests"], ceiling["errors"], top,
+                     ceiling["p50_s"], ceiling["p95_s"],
+                     round(top / direct["throughput_rps"], 2) if direct else "-",
+                     round(ceiling["p95_s"] / p95_single, 1) if p95_single else "-", "1.0",
+                     _cpu(ceiling, "client_cpu_ms_per_req"),
+                     _cpu(ceiling, "server_cpu_ms_per_req")])
     if len(runs) > 1 and 1 in runs:
         one = runs[1]["throughput_rps"]
         ratios["processes_vs_one"] = {n: round(s["throughput_rps"] / one, 2) if one else None
                                       for n, s in runs.items() if n != 1}
     return table(["run", "requests", "errors", "answers/s", "p50 s", "p95 s",
-                  "answers/s ÷ direct", "p95 ÷ 1-client p95"], rows), ratios
+                  "answers/s ÷ direct", "p95 ÷ 1-client p95", "answers/s ÷ ceiling",
+                  "client CPU ms/req", "server CPU ms/req"], rows), ratios
 
 
 def _measure(args: argparse.Namespace, tmp: Path, counts: list[int]
              ) -> tuple[list[float], dict[str, Any] | None, dict[int, LoadResult],
-                        dict[int, dict[str, Any]]]:
+                        dict[int, dict[str, Any]], dict[str, Any] | None]:
     """Start the apps (unless ``--url``), then: the single client, the direct baseline, and
-    per process count one ``/v1`` run and one ``gradio_client`` load run, in that order."""
+    per process count one ``/v1`` run and one ``gradio_client`` load run, in that order;
+    then, the apps stopped, the same load on a no-op Gradio app (unless ``--no-ceiling``)."""
+    from bench.gradio_ceiling import run_ceiling
     from bench.serving import run_direct, run_v1, start_apps
 
     apps = None if args.url else start_apps(tmp, max(counts))
@@ -387,17 +425,20 @@ def _measure(args: argparse.Namespace, tmp: Path, counts: list[int]
         runs: dict[int, LoadResult] = {}
         v1: dict[int, dict[str, Any]] = {}
         for n in counts:
+            # the app processes serving these n URLs, and the chroma server when several
+            pids = [] if apps is None else [p.pid for p in apps.procs[:n] + apps.procs[max(counts):]]
             if apps is not None:
                 v1[n] = run_v1(urls[:n], [q for q, _ in SEED_QUESTIONS], args.users,
-                               args.questions).summary()
+                               args.questions, server_pids=pids).summary()
             files = write_articles(tmp / f"upload{n}", args.ingest, f"b{n}")
             runs[n] = run_load(urls[:n], args.users, args.questions, SEED_QUESTIONS, ref,
-                               list(files), list(files.values()))
+                               list(files), list(files.values()), server_pids=pids)
             ref = runs[n].after
     finally:
         if apps is not None:
             apps.stop()
-    return single, direct, runs, v1
+    ceiling = None if args.no_ceiling else run_ceiling(tmp, args.users, args.questions)
+    return single, direct, runs, v1, ceiling
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -412,14 +453,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "server and one catalog, users spread over them)")
     p.add_argument("--no-direct", action="store_true",
                    help="skip the direct baseline (threads calling desk.ask())")
+    p.add_argument("--no-ceiling", action="store_true",
+                   help="skip the same load on a no-op Gradio app (gradio_client's ceiling)")
     args = p.parse_args(argv)
     check_questions()
     counts = [1] if args.url else sorted({int(x) for x in args.processes.split(",")})
     m = machine()
     with tempfile.TemporaryDirectory(prefix="newsdesk-load-") as tmp:
-        single, direct, runs, v1 = _measure(args, Path(tmp), counts)
+        single, direct, runs, v1, ceiling = _measure(args, Path(tmp), counts)
     print(machine_line(m) + f"; load average at the end {os.getloadavg()[0]:.2f}")
-    text, ratios = serving_table(single, direct, {n: r.summary() for n, r in runs.items()}, v1)
+    text, ratios = serving_table(single, direct, {n: r.summary() for n, r in runs.items()}, v1,
+                                 ceiling)
     print(text)
     ok = True
     for n, result in runs.items():
@@ -433,10 +477,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ok = ok and not (result.errors or result.inconsistent or result.wrong
                          or result.wrong_alone() or result.ingest_error) \
             and result.uploaded_answerable == result.uploaded
-    ok = ok and all(s["errors"] == 0 for s in v1.values())
+    ok = ok and all(s["errors"] == 0 for s in v1.values()) and not (ceiling or {}).get("errors")
     out = write_json("load_ui", {
         "machine": m, "load_avg_end": os.getloadavg(), "single_client_s": single,
-        "direct": direct, "v1": v1, "ratios": ratios,
+        "direct": direct, "v1": v1, "ceiling": ceiling, "ratios": ratios,
         "runs": {n: {"summary": r.summary(), "calls": [asdict(c) for c in r.calls]}
                  for n, r in runs.items()}})
     print(f"JSON: {out}")

@@ -11,7 +11,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,49 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def pids_cpu_s(pids: Sequence[int]) -> float:
+    """CPU seconds (user + system) the processes ``pids`` have used so far, from
+    ``/proc/<pid>/stat`` (0 for one that is gone)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / tick
+
+
+@dataclass
+class Cpu:
+    """CPU seconds used during a measured window: by this process (the clients, all their
+    threads) and by the server processes."""
+
+    client_s: float = 0.0
+    server_s: float | None = None
+
+
+@contextmanager
+def measure_cpu(server_pids: Sequence[int] = ()) -> Iterator[Cpu]:
+    """Measure the CPU this process and ``server_pids`` use inside the ``with`` block."""
+    cpu = Cpu()
+    c0, s0 = time.process_time(), pids_cpu_s(server_pids)
+    try:
+        yield cpu
+    finally:
+        cpu.client_s = time.process_time() - c0
+        cpu.server_s = pids_cpu_s(server_pids) - s0 if server_pids else None
+
+
+def cpu_per_request(cpu: Cpu, requests: int) -> dict[str, float | None]:
+    """``client_cpu_ms_per_req`` and ``server_cpu_ms_per_req`` (None when not measured)."""
+    def ms(s: float | None) -> float | None:
+        return round(1000 * s / requests, 1) if s is not None and requests else None
+
+    return {"client_cpu_ms_per_req": ms(cpu.client_s), "server_cpu_ms_per_req": ms(cpu.server_s)}
+
+
 @dataclass
 class Direct:
     """What ``users`` threads calling ``desk.ask()`` (and ``Conversation.ask``) reached."""
@@ -36,6 +80,7 @@ class Direct:
     seconds: list[float] = field(default_factory=list)
     errors: int = 0
     wall_s: float = 0.0
+    cpu: Cpu | None = None  # measured for the /v1 runs
 
     def summary(self) -> dict[str, Any]:
         """The numbers, JSON-ready."""
@@ -44,7 +89,8 @@ class Direct:
                 "errors": self.errors, "wall_s": round(self.wall_s, 2),
                 "throughput_rps": round(n / self.wall_s, 2) if self.wall_s else 0.0,
                 "p50_s": round(percentile(self.seconds, 50), 3),
-                "p95_s": round(percentile(self.seconds, 95), 3)}
+                "p95_s": round(percentile(self.seconds, 95), 3),
+                **(cpu_per_request(self.cpu, n + self.errors) if self.cpu else {})}
 
 
 def run_threads(user: Callable[[int], None], users: int) -> float:
@@ -91,10 +137,10 @@ def run_direct(env: dict[str, str], questions: Sequence[str], users: int = 20,
 
 
 def run_v1(urls: Sequence[str], questions: Sequence[str], users: int = 20,
-           per_user: int = 10, api_key: str = "") -> Direct:
+           per_user: int = 10, api_key: str = "", server_pids: Sequence[int] = ()) -> Direct:
     """``users`` threads (one HTTP client each, user ``i`` on ``urls[i % len(urls)]``) asking
     ``per_user`` questions through ``POST /v1/chat/completions``: our own FastAPI route,
-    without Gradio's queue."""
+    without Gradio's queue (CPU measured in this process and in ``server_pids``)."""
     import httpx
 
     out = Direct(users, per_user)
@@ -117,7 +163,8 @@ def run_v1(urls: Sequence[str], questions: Sequence[str], users: int = 20,
                     else:
                         out.errors += 1
 
-    out.wall_s = run_threads(user, users)
+    with measure_cpu(server_pids) as out.cpu:
+        out.wall_s = run_threads(user, users)
     return out
 
 
