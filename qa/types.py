@@ -27,7 +27,8 @@ def passage_from_dict(d: Mapping[str, Any]) -> Passage:
 class Citation:
     """A numbered citation: ``[n]`` in the answer text points at ``passage``.
 
-    ``quote`` is the ``(start, end)`` of the supporting span inside ``passage.text``.
+    ``quote`` is the ``(start, end)`` of the supporting span inside ``passage.text``; an
+    empty span ``(0, 0)`` quotes the article's headline (``passage.title``).
     """
 
     n: int
@@ -35,8 +36,15 @@ class Citation:
     quote: tuple[int, int]
 
     @property
+    def headline(self) -> bool:
+        """The citation quotes the article's headline, not a span of its text."""
+        return self.quote == (0, 0)
+
+    @property
     def quote_text(self) -> str:
-        """The supporting span itself."""
+        """The supporting span itself (the headline for an empty span)."""
+        if self.headline:
+            return self.passage.title
         return self.passage.text[self.quote[0]:self.quote[1]]
 
     def to_dict(self) -> dict[str, Any]:

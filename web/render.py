@@ -154,7 +154,10 @@ def source_card(c: Citation, turn: int) -> str:
     meta = " · ".join(esc(x) for x in (p.published.isoformat() if p.published else "undated",
                                        outlets, page) if x)
     s, e = c.quote
-    body = f"{_block(p.text[:s])}<mark>{_block(p.text[s:e])}</mark>{_block(p.text[e:])}"
+    body = f"{_block(p.text[:s])}<mark>{_block(p.text[s:e])}</mark>{_block(p.text[e:])}" \
+        if not c.headline else _block(p.text)
+    if c.headline:  # the answer's words are the headline's
+        title = f"<mark>{title}</mark>"
     return (f'<article class="nd-card" id="src-{turn}-{c.n}">'
             f'<div class="nd-card-head"><span class="nd-n">{esc(f"[{c.n}]")}</span> {title}</div>'
             f'<div class="nd-meta">{meta}</div>'

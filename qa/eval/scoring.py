@@ -89,7 +89,7 @@ def _score_answers(r: CaseResult, turn: EvalTurn, answer: Answer, clean: str) ->
     r.f1 = 0.0 if answer.abstained else token_f1(clean, turn.answers)
     r.answer_retrieved = any(passage_supports(p.text, turn.answers) for p in answer.passages)
     if r.answer_retrieved:
-        r.answer_cited = any(passage_supports(c.passage.text, turn.answers)
+        r.answer_cited = any(passage_supports(_quoted_text(c), turn.answers)
                              for c in answer.citations)
     if answer.abstained:
         r.problems.append("abstained on an answerable question")
@@ -99,6 +99,11 @@ def _score_answers(r: CaseResult, turn: EvalTurn, answer: Answer, clean: str) ->
         r.problems.append(f"answer too long ({r.words} words > {MAX_ANSWER_WORDS})")
     if r.answer_cited is False:
         r.problems.append("no citation holds the answer (a retrieved passage does)")
+
+
+def _quoted_text(c: Citation) -> str:
+    """What a citation can support an answer with: its passage, and the headline it quotes."""
+    return f"{c.passage.title}\n{c.passage.text}" if c.headline else c.passage.text
 
 
 def score_answer(turn: EvalTurn, answer: Answer, *, matcher: SourceMatcher | None = None,
@@ -119,7 +124,7 @@ def score_answer(turn: EvalTurn, answer: Answer, *, matcher: SourceMatcher | Non
     clean = strip_markers(answer.text, tidy=False)
     answerable = not turn.unanswerable
     gold_flags = [bool(turn.sources) and m.matches(p, turn.sources) for p in answer.passages]
-    good_cites = [(answerable and passage_supports(c.passage.text, turn.answers))
+    good_cites = [(answerable and passage_supports(_quoted_text(c), turn.answers))
                   or (answerable and bool(turn.sources) and m.matches(c.passage, turn.sources))
                   for c in answer.citations]
     r = CaseResult(

@@ -146,6 +146,13 @@ def test_source_card_marks_the_quote_links_only_http_urls_and_escapes_everything
         assert "href" not in source_card(_cited("S.", "S.", url=bad), 1)
 
 
+def test_source_card_of_a_headline_citation_marks_the_title_not_the_text():
+    p = _passage("First line.\n\nSecond line.", title="Wolves win the cup")
+    card = source_card(Citation(1, p, (0, 0)), turn=1)
+    assert re.findall(r"<mark>(.*?)</mark>", card) == ["Wolves win the cup"]
+    assert "First line." in _text(card) and "Second line." in _text(card)
+
+
 def test_sources_panel_lists_turns_newest_first_with_unique_anchors():
     c1 = _cited("One.", "One.", title="First")
     c2 = _cited("Two.", "Two.", title="Second")

@@ -23,6 +23,7 @@ from qa.answerers.extractive.context import Context, Sent
 from qa.answerers.extractive.ner_types import retype, warm_model
 from qa.answerers.extractive.rerank import Embed, Similarity
 from qa.answerers.extractive.scoring import evidence, relative_dates, score_sentences
+from qa.answerers.extractive.votes import vote
 from qa.answerers.extractive.weights import DEFAULT_WEIGHTS, Weights
 from qa.text.analysis import ENTITY, TYPED, QuestionInfo, analyse_question
 from qa.text.names import find_entities
@@ -89,6 +90,7 @@ class ExtractiveAnswerer:
             relative_dates(info, ctx, sents, w)
         self._similarity.rerank(info.text, sents)
         retype(info, ctx, sents, w)  # the NER model checks the type on the best few
+        vote(info, ctx, sents, w)
         best = self._best(info, sents)
         self._similarity.ensure(info.text, best)
         answer, cites, typed_ok = compose(info, ctx, sents, best, w)

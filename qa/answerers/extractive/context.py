@@ -29,6 +29,8 @@ class Sent:
         sim: Its cosine similarity to the question, when embedded.
         ctx: Question terms it inherits from a neighbour that it continues.
         fit: How well its best person fits the asked country and role.
+        headline: It is the headline of its passage's article, not a sentence of the text
+            (``start == end == 0``: a citation of it quotes the headline).
     """
 
     p: int
@@ -43,6 +45,7 @@ class Sent:
     sim: float | None = None
     ctx: set[str] = field(default_factory=set)
     fit: float = 0.0
+    headline: bool = False
 
 
 class Context:

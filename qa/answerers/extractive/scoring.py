@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from qa.answerers.extractive.context import Context, Sent
@@ -68,6 +69,45 @@ def near_forms(terms: dict[str, float], vocab: set[str]) -> dict[str, str]:
     return out
 
 
+def neighbours(sents: list[Sent], i: int) -> tuple[Sent | None, Sent | None]:
+    """The sentences before and after ``sents[i]`` in its passage (headlines have none)."""
+    s = sents[i]
+    if s.headline:
+        return None, None
+    prev = sents[i - 1] if i > 0 and sents[i - 1].p == s.p and not sents[i - 1].headline \
+        else None
+    nxt = sents[i + 1] if i + 1 < len(sents) and sents[i + 1].p == s.p and \
+        not sents[i + 1].headline else None
+    return prev, nxt
+
+
+def headline_sents(passages: Sequence[Passage]) -> list[Sent]:
+    """One candidate per article: its headline (site name dropped), on its first passage."""
+    out: list[Sent] = []
+    seen: set[str] = set()
+    for pi, p in enumerate(passages):
+        text = headline(p.title)
+        if p.article_id in seen or len(text.split()) < 3:
+            continue
+        seen.add(p.article_id)
+        if any(text in q.text for q in passages if q.article_id == p.article_id):
+            continue  # the text starts with its headline: already a sentence
+        out.append(Sent(pi, -10, 0, 0, text, stems(text), headline=True))
+    return out
+
+
+_SITE_TAIL = re.compile(r"\s+[-|–—]\s+[A-Z][\w.&' ]{0,30}$")
+
+
+def headline(title: str) -> str:
+    """``title`` without a trailing site name ("... - CNN", "... | BBC News")."""
+    t = " ".join((title or "").split())
+    m = _SITE_TAIL.search(t)
+    if m and len(m.group(0).split()) <= 5:
+        t = t[:m.start()]
+    return t.strip()
+
+
 def _term_weights(info: QuestionInfo, sents: list[Sent]) -> dict[str, float]:
     """The question's term weights x a local IDF over the sentences."""
     df: dict[str, int] = {}
@@ -83,8 +123,7 @@ def _coverage(ctx: Context, sents: list[Sent], i: int, weight: dict[str, float],
     """Set ``sents[i]``'s coverage (with what a continuing neighbour adds); its matched terms."""
     s = sents[i]
     matched = s.stems & weight.keys()
-    prev = sents[i - 1] if i > 0 and sents[i - 1].p == s.p else None
-    nxt = sents[i + 1] if i + 1 < len(sents) and sents[i + 1].p == s.p else None
+    prev, nxt = neighbours(sents, i)
     inherit: set[str] = set()
     if prev is not None and refers_back(s.text):
         inherit |= prev.stems & weight.keys()
@@ -118,7 +157,7 @@ def _score_one(info: QuestionInfo, ctx: Context, sents: list[Sent], i: int,
             s.score += w.reason_after_term_bonus  # "suspended after ...": the asked event's
     if info.naming and NAMING_TEXT.search(s.text):
         s.score += w.naming_bonus
-    prev = sents[i - 1] if i > 0 and sents[i - 1].p == s.p else None
+    prev = neighbours(sents, i)[0]
     if info.speaker and quotes(s, info.speaker, prev):
         s.score += w.quote_bonus
     if info.kind == PERSON and (info.countries or info.roles) and s.typed:
@@ -139,6 +178,8 @@ def score_sentences(info: QuestionInfo, ctx: Context,
             sents.append(Sent(pi, si, a, b, t, stems(t)))
     if not sents:
         return [], []
+    if w.headlines:
+        sents += headline_sents(ctx.passages)
     vocab: set[str] = set().union(*(s.stems for s in sents))
     near = near_forms(info.terms, vocab)
     for s in sents:  # near forms count as the question's own stem

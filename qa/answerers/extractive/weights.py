@@ -52,6 +52,16 @@ class Weights:
     so this is a weaker sign than a date or a number)."""
     entity_margin: float = 0.15
 
+    vote_bonus: float = 0.2
+    """x the share of the top answer's votes that a sentence's answer holds (:mod:`.votes`)."""
+    vote_pool: int = 15
+    """The best sentences that vote..."""
+    vote_margin: float = 0.3
+    """...scoring within this of the best."""
+    headlines: bool = True
+    """Each article's headline is a candidate sentence too (news headlines state the main
+    fact: "Colorado Avalanche win first Stanley Cup title since 2001")."""
+
     # -- re-ranking by embedding similarity ---------------------------------------------------
     rerank: int = 4
     """At most this many of the lexically best sentences are embedded and compared with the

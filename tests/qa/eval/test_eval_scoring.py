@@ -7,11 +7,13 @@ No test asserts answer quality: the answerer changes; bench/quality_gate.sh gate
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
 from qa.eval import MAX_ANSWER_WORDS, METRICS
+from qa.types import Answer, Citation
 from tests.qa.eval.eval_builders import GOLD, OTHER, answer, passage, report_of, turn
 from vectorstore.errors import NewsdeskError
 
@@ -106,6 +108,17 @@ def test_citation_precision_counts_alias_or_gold_source_as_support() -> None:
                   (turn(["Moscow"], ["gold.txt"]), answer("Moscow [1]", ps, [0])))
     assert [c.citation_precision for c in r.cases] == [pytest.approx(2 / 3), 1.0]
     assert r.metrics["citation_precision"] == pytest.approx((2 / 3 + 1) / 2)
+
+
+def test_a_headline_citation_supports_with_its_headline_a_text_span_does_not() -> None:
+    p = dataclasses.replace(passage("The ministers met on Monday.", OTHER),
+                            title="Ministers meet in Moscow")
+    headline = Answer(question="q", standalone_question="q", text="Moscow [1]",
+                      citations=(Citation(1, p, (0, 0)),), passages=(p,))
+    span = answer("Moscow [1]", [p], cited=[0])
+    r = report_of((turn(["Moscow"]), headline), (turn(["Moscow"]), span))
+    assert [c.citation_precision for c in r.cases] == [1.0, 0.0]
+    assert r.cases[0].citations[0]["quote"] == "Ministers meet in Moscow"
 
 
 def test_citation_recall_over_cases_whose_retrieved_passages_hold_the_answer() -> None:
