@@ -325,6 +325,12 @@ def _base_evidence(info: QuestionInfo, ctx: Context, best: Sent, pcov: list[floa
     return ev
 
 
+def unbound_share(info: QuestionInfo, ctx: Context, best: Sent) -> float:
+    """The share of the question's names that the article of ``best`` does not mention."""
+    told = stems(f"{ctx.passages[best.p].title} {ctx.article_text(best.p)}")
+    return len(info.proper - told) / len(info.proper)
+
+
 def evidence(info: QuestionInfo, ctx: Context, best: Sent, pcov: list[float],
              typed_ok: bool, w: Weights) -> float:
     """The evidence score behind answering with ``best`` (abstain under ``w.threshold``)."""
@@ -342,6 +348,8 @@ def evidence(info: QuestionInfo, ctx: Context, best: Sent, pcov: list[float],
         # none of the question's own words: the sentence is about something else (a person
         # of the asked country and role is on topic)
         ev *= w.off_topic
+    if info.proper and w.unbound_names:
+        ev *= 1.0 - w.unbound_names * unbound_share(info, ctx, best)
     if info.speaker:
         prev = ctx.sentence_before(best)
         if not quotes(best, info.speaker, prev):

@@ -109,6 +109,9 @@ class Weights:
     """Subtracted when a typed question got no typed answer."""
     missing_names: float = 0.6
     """x the share of the question's names that no passage mentions, taken off."""
+    unbound_names: float = 0.3
+    """x the share of the question's names that the answer's own passage does not mention,
+    taken off (its article is about something else)."""
     off_topic: float = 0.75
     """x when none of the question's own words is in the sentence."""
     off_topic_similarity: float = 0.55

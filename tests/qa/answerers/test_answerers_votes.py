@@ -88,3 +88,18 @@ def test_headline_drops_a_site_name_only() -> None:
 def test_a_citation_of_a_text_span_is_not_a_headline() -> None:
     c = Citation(1, TEAM, (4, 20))
     assert not c.headline and c.quote_text == TEAM.text[4:20]
+
+
+def test_an_answer_from_an_article_that_never_names_the_asked_company_is_withheld() -> None:
+    wage = _passage("If the minimum wage rises again, there will be 12 more people on the "
+                    "employment line, the shop owner said.", "file:wage.txt", score=0.45)
+    ibm = _passage("IBM was granted 3,248 patents in 2004, more than any other firm.",
+                   "file:ibm.txt", score=0.5)
+    q = "How many people does IBM employ?"
+    checked = ExtractiveAnswerer().run(q, [wage, ibm])
+    unchecked = ExtractiveAnswerer(weights=Weights(unbound_names=0.0)).run(q, [wage, ibm])
+    assert not unchecked.abstained and "12" in unchecked.text  # a number about other people
+    assert checked.abstained
+    staff = _passage("IBM employs 330,000 people around the world.", "file:ibm2.txt", score=0.5)
+    told = ExtractiveAnswerer().run(q, [wage, staff])
+    assert not told.abstained and "330,000" in told.text
