@@ -307,6 +307,11 @@ def _shape(kind: str, low: str) -> str:
         return "age"
     if re.search(r"\b(percent|percentage|per cent|share|proportion)\b", low):
         return "percent"
+    if re.search(r"\bhow many\b(?!\s+(?:dollars|pounds|euros|yuan|rubles|roubles)\b)", low):
+        return "count"  # "how many children", even beside "a large sum of money"
+    if re.search(r"\bhow much\b.*\b(?:increas|ris[ei]|rose|grow|grew|fall|fell|drop|jump|"
+                 r"climb|declin|surg|soar|plung|went up|gone up|go up)", low):
+        return ""  # a change: a percentage or an amount
     if re.search(r"\bhow much\b(?!\s+(?:weight|water|rain|snow|time|land|space|"
                  r"energy|power|food|fuel|oil|gas|more|longer|bigger|higher))", low) or \
             re.search(r"\b(cost|price|paid|pay|spend|spent|worth|budget|fund|funding|"

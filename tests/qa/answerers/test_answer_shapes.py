@@ -49,6 +49,11 @@ def test_an_age_is_read_as_news_writes_it(sentence: str, number: str, expected: 
     ("How much did the network cost?", "money"),
     ("What percentage of voters backed him?", "percent"),
     ("How long will Robben be out?", ""),
+    ("He would reward women with a large sum of money if they give birth to how many "
+     "children?", "count"),  # the counted noun decides, not a money word elsewhere
+    ("How much have gas prices increased over the past year?", ""),  # a change: % or amount
+    ("How much did prices fall?", ""),
+    ("How much did the Barclay twins pay for the Telegraph?", "money"),
 ])
 def test_the_question_names_the_shape_of_its_number(question: str, shape: str) -> None:
     assert analyse_question(question).shape == shape
