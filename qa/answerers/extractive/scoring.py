@@ -343,7 +343,7 @@ def evidence(info: QuestionInfo, ctx: Context, best: Sent, pcov: list[float],
     ev = _base_evidence(info, ctx, best, pcov, typed_ok, w)
     if info.kind in {NUMBER, DATE} and not typed_ok:
         ev *= w.number_untyped  # a number or day question answered with no number or day
-    if len(info.key) >= 2 and not (plain & (best.stems | best.ctx)) and \
+    if len(info.key) >= w.off_topic_words and not (plain & (best.stems | best.ctx)) and \
             (best.sim or 0.0) < w.off_topic_similarity and best.fit < 1.0:
         # none of the question's own words: the sentence is about something else (a person
         # of the asked country and role is on topic)

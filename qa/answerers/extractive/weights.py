@@ -113,7 +113,9 @@ class Weights:
     """x the share of the question's names that the answer's own passage does not mention,
     taken off (its article is about something else)."""
     off_topic: float = 0.75
-    """x when none of the question's own words is in the sentence."""
+    """x when none of the question's own words is in the sentence..."""
+    off_topic_words: int = 1
+    """...and the question has at least this many own (not name) words."""
     off_topic_similarity: float = 0.55
     """...unless the sentence's similarity reaches this."""
     unquoted: float = 0.5

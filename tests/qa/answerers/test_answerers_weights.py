@@ -52,3 +52,17 @@ def test_evidence_weights_change_the_score() -> None:
     base = ExtractiveAnswerer().run(QUESTION, [p])
     more = ExtractiveAnswerer(weights=Weights(ev_coverage=0.8)).run(QUESTION, [p])
     assert more.score > base.score and more.text == base.text
+
+
+def test_a_sentence_without_the_questions_one_own_word_is_off_topic() -> None:
+    q = "What is the population of Nairobi?"
+    # scores as the embedder gives such passages (under ``off_topic_similarity``)
+    mugging = dataclasses.replace(_passage(
+        "Mr Davies said the mugging occurred 100 yards from the Nairobi Serena Hotel, in the "
+        "centre of the city."), score=0.4)
+    told = dataclasses.replace(_passage(
+        "Nairobi has a population of about 4.4 million, the census showed."), score=0.5)
+    assert ExtractiveAnswerer().run(q, [mugging]).abstained
+    assert not ExtractiveAnswerer(weights=Weights(off_topic_words=2)).run(q, [mugging]).abstained
+    answer = ExtractiveAnswerer().run(q, [told])
+    assert not answer.abstained and "4.4 million" in answer.text
