@@ -12,6 +12,27 @@ from vectorstore.store.client import guard
 from vectorstore.store.codec import chunk_metas, day_number, passage, record_text
 from vectorstore.types import Article, Chunk, Filters, Passage
 
+#: A filtered search first reads this many times ``k`` unfiltered hits (see ``search``).
+OVERFETCH = 4
+
+
+def matches(where: dict[str, Any], meta: dict[str, Any]) -> bool:
+    """Whether a record's metadata passes a filter of :meth:`ChunkStore.where`'s shape
+    (``$and`` of ``{field: {$gte|$lte|$eq|$in: value}}``), as Chroma would decide."""
+    if "$and" in where:
+        return all(matches(w, meta) for w in where["$and"])
+    for field, cond in where.items():
+        v = meta.get(field)
+        for op, want in cond.items():
+            if v is None:
+                return False
+            if op == "$gte" and not v >= want or op == "$lte" and not v <= want or \
+                    op == "$eq" and v != want or op == "$in" and v not in want:
+                return False
+            if op not in {"$gte", "$lte", "$eq", "$in"}:
+                raise ValueError(f"unsupported filter operator {op}")
+    return True
+
 
 class ChunkStore(StoreBase):
     """The chunk records of a store (see :class:`vectorstore.store.Store`)."""
@@ -118,16 +139,34 @@ class ChunkStore(StoreBase):
 
     @guard
     def search(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[Passage]:
-        """The ``k`` chunks nearest to ``vector`` (cosine), best first, as passages."""
-        col = self._col(self.chunks_name)
+        """The ``k`` chunks nearest to ``vector`` (cosine), best first, as passages.
+
+        With a filter, the ``OVERFETCH`` x ``k`` nearest chunks of all are read first and
+        filtered here: when ``k`` of them pass (or the store holds no more), they are the
+        answer, as Chroma's filtered search would give, at the cost of an unfiltered one
+        (a filtered HNSW query costs 10-20x more on a store of long articles:
+        ``bench/README.md``). Otherwise Chroma filters.
+        """
         if k <= 0:
             return []
+        if where is not None:
+            n = k * OVERFETCH
+            hits = self._nearest(vector, n, None)
+            kept = [(p, m) for p, m in hits if matches(where, m)]
+            if len(kept) >= k or len(hits) < n:
+                return [p for p, _ in kept[:k]]
+        return [p for p, _ in self._nearest(vector, k, where)]
+
+    def _nearest(self, vector: np.ndarray, k: int,
+                 where: dict[str, Any] | None) -> list[tuple[Passage, dict[str, Any]]]:
+        """Chroma's ``k`` nearest chunks under ``where``, with their metadata."""
+        col = self._col(self.chunks_name)
         res = col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=k,
                         where=where, include=["documents", "metadatas", "distances"])
         ids, docs = res["ids"][0], res["documents"][0]
         metas, dists = res["metadatas"][0], res["distances"][0]
         # a hit whose record is gone was replaced or deleted by another process meanwhile
-        return [passage(i, d, m, 1.0 - float(dist))
+        return [(passage(i, d, m, 1.0 - float(dist)), dict(m))
                 for i, d, m, dist in zip(ids, docs, metas, dists, strict=True) if m is not None]
 
     @guard

@@ -13,6 +13,7 @@ from vectorstore.config import Settings
 from vectorstore.errors import ModelMismatch, NotFound
 from vectorstore.lexical import LexicalIndex
 from vectorstore.store import open_store
+from vectorstore.store.chunks import matches
 from vectorstore.types import Filters
 
 
@@ -119,6 +120,43 @@ def test_search_filters_by_date_and_source(store_settings, embedder, chunker, tm
     only_march = store.search(q, 5, store.where(Filters(until=date(2024, 3, 31))))
     assert only_march and {p.article_id for p in only_march} == {"file:f/bridge.txt"}
     assert store.search(q, 5, store.where(Filters(since=date(2024, 5, 1)))) == []
+
+
+def test_a_filtered_search_gives_what_chromas_filtered_query_gives(embedder, chunker, tmp_path):
+    # 24 one-chunk articles, one a day: k=2 under a wide filter is served by the unfiltered
+    # over-fetch, under a one-day filter by Chroma's own filtered query; both as Chroma's
+    s = Settings.from_env({"NEWSDESK_HOME": str(tmp_path / "h")})
+    store, ing = make(s, embedder, chunker)
+    topics = ["bridge vote", "storm damage", "school budget", "harbour fire"]
+    files = [write(tmp_path / "f" / f"a{i:02d}.txt",
+                   f"Report {i} on the {topics[i % 4]} in the town of Arl, day {i}.",
+                   f"date 2024-03-{i + 1:02d} ") for i in range(24)]
+    assert ing.run(files).added == 24
+    q = embedder.embed_query("storm damage in Arl")
+    for f in (Filters(until=date(2024, 3, 20)), Filters(since=date(2024, 3, 5)),
+              Filters(since=date(2024, 3, 10), until=date(2024, 3, 10)),
+              Filters(sources=("nowhere",))):
+        where = store.where(f)
+        assert where is not None
+        ours = [p.chunk_id for p in store.search(q, 2, where)]
+        chromas = [p.chunk_id for p, _ in store._nearest(q, 2, where)]
+        assert ours == chromas, f
+    assert len(store.search(q, 2, store.where(Filters(until=date(2024, 3, 20))))) == 2
+    assert store.search(q, 2, store.where(Filters(sources=("nowhere",)))) == []
+
+
+@pytest.mark.parametrize(("where", "meta", "expected"), [
+    ({"day": {"$gte": 5}}, {"day": 5}, True),
+    ({"day": {"$gte": 5}}, {"day": 4}, False),
+    ({"day": {"$lte": 5}}, {"day": 6}, False),
+    ({"$and": [{"day": {"$gte": 2}}, {"day": {"$lte": 3}}]}, {"day": 3}, True),
+    ({"$and": [{"day": {"$gte": 2}}, {"day": {"$lte": 3}}]}, {"day": 4}, False),
+    ({"source": {"$in": ["A", "B"]}}, {"source": "B"}, True),
+    ({"source": {"$in": ["A", "B"]}}, {"source": "C"}, False),
+    ({"day": {"$gte": 1}}, {}, False),  # no such field: not kept (as Chroma)
+])
+def test_filter_matching_decides_as_chroma(where, meta, expected):
+    assert matches(where, meta) is expected
 
 
 def test_other_model_is_refused_until_reindex(tmp_path, embedder, chunker):
