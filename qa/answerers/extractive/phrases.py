@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 from qa.text.analysis import QuestionInfo
-from qa.text.names import COMMON, Entity, find_entities, full_name
+from qa.text.names import COMMON, TITLES, Entity, find_entities, full_name
 from qa.text.numbers import find_numbers
 from qa.text.places import DEMONYMS, place_class
 from qa.text.roles import PORTFOLIOS, ROLE_NOUNS, Role, affiliations
@@ -118,7 +118,25 @@ def people_phrase(sentence: str, passage_text: str, info: QuestionInfo,
             names.append(name)
     if not names or len(names) > 6:
         return None
+    if info.roles and len(names) == 1:  # "which official": the title the text gives
+        return titled(names[0], f"{sentence}\n{passage_text}")
     return join(names)
+
+
+_TITLED = r"(?<![\w-])((?:(?:[A-Z][\w.]*|of|the)\s+){1,4})"
+
+
+def titled(name: str, text: str) -> str:
+    """``name`` with the title ``text`` puts right before it ("President Joe Biden"), when
+    every word of it is a title word; else ``name``."""
+    for m in re.finditer(_TITLED + re.escape(name) + r"\b", text):
+        words = m.group(1).split()
+        while words and words[0].lower() not in TITLES:
+            words = words[1:]  # "Then-President", "US": not part of the title
+        if words and all(w.lower() in TITLES or w in {"of", "the"} for w in words) \
+                and words[-1] not in {"of", "the"}:
+            return f"{' '.join(words)} {name}"
+    return name
 
 
 # -- places ---------------------------------------------------------------------------------

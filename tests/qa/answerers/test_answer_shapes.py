@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from qa.answerers.extractive import ExtractiveAnswerer
-from qa.answerers.extractive.phrases import is_age
+from qa.answerers.extractive.phrases import is_age, titled
 from qa.text.analysis import analyse_question
 from vectorstore.text.sentences import split_sentences
 from vectorstore.types import Passage
@@ -98,3 +98,24 @@ def test_the_counted_noun_alone_does_not_bind_a_number(answerer: ExtractiveAnswe
     staff = answerer.run(q, [_passage("About 36,000 people work for Parmalat in 30 countries, "
                                       "the Italian dairy firm said.")])
     assert not staff.abstained and "36,000" in staff.text, staff.text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("President Joe Biden says he is fine.", "President Joe Biden"),
+    ("UK Prime Minister Boris Johnson resigned.", "Prime Minister Joe Biden"),
+    ("Texas Gov. Joe Biden said so.", "Gov. Joe Biden"),
+    ("Then-President Joe Biden said so.", "Joe Biden"),  # a former title is not his
+    ("Joe Biden said so.", "Joe Biden"),
+    ("Reporters Joe Biden met said so.", "Joe Biden"),  # not a title word
+])
+def test_a_name_keeps_the_title_the_text_gives_it(text: str, expected: str) -> None:
+    assert titled("Joe Biden", text.replace("Boris Johnson", "Joe Biden")) == expected
+
+
+def test_which_official_is_answered_with_the_title(answerer: ExtractiveAnswerer) -> None:
+    p = _passage("President Joe Biden tested positive for Covid-19 on Thursday, the White "
+                 "House said.")
+    titled_answer = answerer.run("Which US official tested positive for Covid-19?", [p])
+    plain = answerer.run("Who tested positive for Covid-19?", [p])
+    assert titled_answer.text.startswith("President Joe Biden")
+    assert plain.text.startswith("Joe Biden")  # no role asked: the name
