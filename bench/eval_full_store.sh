@@ -24,7 +24,7 @@ CACHE="${NEWSDESK_EVAL_CACHE:-$HOME/.cache/newsdesk/eval}"
 OUT="${NEWSDESK_BENCH_OUT:-$ROOT/test-artifacts/bench}"
 mkdir -p "$OUT" "$CACHE"
 cmd=("$PY" -m qa.cli eval "$RTQA" --format realtimeqa --store-cache "$CACHE"
-     --json "$OUT/realtimeqa-full.json" --report "$OUT/realtimeqa-full.html" "$@")
+     --out "$OUT/realtimeqa-full.json" --report "$OUT/realtimeqa-full.html" "$@")
 echo "command: HF_HUB_OFFLINE=1 ${cmd[*]}"
 t0=$SECONDS
 "${cmd[@]}"
