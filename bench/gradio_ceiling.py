@@ -26,8 +26,6 @@ from typing import Any
 from bench.common import ROOT
 from bench.serving import free_port
 
-QUEUE = {"default_concurrency_limit": 4, "max_size": 64}  # as web/server.py
-
 
 def build() -> Any:
     """The no-op app: ``/ask(question, collection)`` and ``/chat(question, conversation_id,
@@ -43,7 +41,9 @@ def build() -> Any:
     with gr.Blocks(analytics_enabled=False) as demo:
         gr.api(ask, api_name="ask")
         gr.api(chat, api_name="chat")
-    demo.queue(**QUEUE)
+    from web.server import CONCURRENCY, QUEUE_SIZE  # the app's own queue settings
+
+    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     return demo
 
 

@@ -37,7 +37,9 @@ class Citation:
 
     @property
     def headline(self) -> bool:
-        """The citation quotes the article's headline, not a span of its text."""
+        """The citation quotes the article's headline, not a span of its text (the empty
+        span ``(0, 0)``; an LLM's citation of a passage with no text has it too, and then
+        quotes the title, which is all such a passage has)."""
         return self.quote == (0, 0)
 
     @property
@@ -52,7 +54,9 @@ class Citation:
 
         ``{"n", "article_id", "title", "url", "source", "published", "quote", "quote_span",
         "page"}``: ``quote`` is the supporting text; ``quote_span`` its ``[start, end]``
-        character offsets in the *article's* text (``passage.start`` plus :attr:`quote`);
+        character offsets in the *article's* text (``passage.start`` plus :attr:`quote`; for
+        a :attr:`headline` citation ``quote`` is the title and the span is empty, at the
+        passage's start);
         ``page`` is the page the passage starts on for a PDF, ``None`` for articles without
         pages; ``published`` is ``YYYY-MM-DD`` or
         ``None``.
@@ -68,11 +72,14 @@ class Citation:
         """The citation of :meth:`to_dict`: its passage is the one of ``passages`` (the
         answer's) that holds the quote, else a passage of the quote alone."""
         start, end = (int(x) for x in d.get("quote_span") or (0, len(d.get("quote") or "")))
+        headline = start == end and bool(d.get("quote")) and d.get("quote") == d.get("title")
         for p in passages:
-            if p.article_id == d.get("article_id") and p.start <= start and end <= p.end:
-                return cls(int(d["n"]), p, (start - p.start, end - p.start))
+            if p.article_id == d.get("article_id") and (
+                    p.start == start if headline else p.start <= start and end <= p.end):
+                return cls(int(d["n"]), p, (0, 0) if headline else (start - p.start, end - p.start))
         day = d.get("published")
-        p = Passage(text=d.get("quote") or "", article_id=d.get("article_id") or "",
+        p = Passage(text="" if headline else d.get("quote") or "",
+                    article_id=d.get("article_id") or "",
                     title=d.get("title") or "", url=d.get("url") or "",
                     source=d.get("source") or "", published=date.fromisoformat(day) if day
                     else None, start=start, end=end, page=d.get("page"))

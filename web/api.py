@@ -109,7 +109,8 @@ class Api:
             ``{"text", "citations": [{"n", "article_id", "title", "url", "source",
             "published", "quote", "quote_span", "page"}], "abstained", "question",
             "standalone_question", "unsupported", "warnings"}`` (a citation is
-            ``Citation.to_dict()``: ``quote_span`` is the quote's offsets in the article).
+            ``Citation.to_dict()``: ``quote_span`` is the quote's offsets in the article,
+            empty when the quote is the article's headline).
         """
         return cast(AnswerJSON, api_call(lambda: answer_json(
             self.desk.ask(question, collections=self._collections(collection)))))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from qa.text import wordlists
 from qa.text.names import COMMON, Entity, find_entities
+from qa.text.numbers import MONEY
 from qa.text.places import country_aliases, country_key
 from qa.text.roles import PORTFOLIOS, ROLE_NOUNS
 from qa.text.stems import BRITISH, Q_STOP, WORD, stem
@@ -307,10 +308,13 @@ def _shape(kind: str, low: str) -> str:
         return "age"
     if re.search(r"\b(percent|percentage|per cent|share|proportion)\b", low):
         return "percent"
-    if re.search(r"\bhow many\b(?!\s+(?:dollars|pounds|euros|yuan|rubles|roubles)\b)", low):
+    many = re.search(r"\bhow many\s+((?:(?!(?:did|does|do|is|was|were|are|will|would|can|"
+                     r"could|has|have|had)\b)[\w.]+\s*){1,4})", low)  # the counted noun phrase
+    if many and not MONEY.search(many.group(1)):
         return "count"  # "how many children", even beside "a large sum of money"
     if re.search(r"\bhow much\b.*\b(?:increas|ris[ei]|rose|grow|grew|fall|fell|drop|jump|"
-                 r"climb|declin|surg|soar|plung|went up|gone up|go up)", low):
+                 r"climb|declin|surg|soar|plung|went up|gone up|go up)", low) and \
+            not re.search(r"\b(?:cost|costs|pay|paid|spend|spent|price)\b", low):
         return ""  # a change: a percentage or an amount
     if re.search(r"\bhow much\b(?!\s+(?:weight|water|rain|snow|time|land|space|"
                  r"energy|power|food|fuel|oil|gas|more|longer|bigger|higher))", low) or \

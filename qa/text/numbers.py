@@ -11,7 +11,12 @@ from qa.text.wordlists import words
 from vectorstore.text.dates import find_dates
 from vectorstore.text.numbers import NUMBER_WORDS, TEEN_WORDS, TENS_WORDS
 
-__all__ = ["find_numbers"]
+__all__ = ["CURRENCY", "MONEY", "find_numbers"]
+
+#: Currency words (singular stems; "dollars", "roubles" match too), the one list.
+CURRENCY = ("dollar", "euro", "pound", "yuan", "yen", "rupee", "ruble", "rouble")
+#: A currency sign or word in a phrase.
+MONEY = re.compile(r"[$€£¥]|\b(?:" + "|".join(CURRENCY) + r")s?\b", re.IGNORECASE)
 
 _COMMON = words("common")
 _NOT_UNIT = words("not_units")

@@ -11,7 +11,7 @@ from datetime import date
 
 from qa.text.analysis import QuestionInfo
 from qa.text.names import COMMON, TITLES, Entity, find_entities, full_name
-from qa.text.numbers import find_numbers
+from qa.text.numbers import MONEY, find_numbers
 from qa.text.places import DEMONYMS, place_class
 from qa.text.roles import PORTFOLIOS, ROLE_NOUNS, Role, affiliations
 from qa.text.stems import BRITISH, WORD, stem
@@ -328,7 +328,7 @@ def _elapsed(sentence: str, info: QuestionInfo, ref: date | None) -> str | None:
 
 
 _PERCENT = re.compile(r"%|percent|per cent")
-_MONEY = re.compile(r"[$€£¥]|dollar|euro|pound|yuan|rupee")
+
 # an age: "aged 60", "at the age of 84", "60-year-old", "60 years old", "Mr Davies, 60," or
 # "Smith (45)"
 _AGE_WORDS_BEFORE = re.compile(r"\bage[ds]?(?:\s+of)?\s*$", re.IGNORECASE)
@@ -342,9 +342,9 @@ def _shape_ok(phrase: str, info: QuestionInfo) -> bool:
     if info.shape == "percent":
         return bool(_PERCENT.search(phrase))
     if info.shape == "money":
-        return bool(_MONEY.search(phrase))
+        return bool(MONEY.search(phrase))
     if info.shape == "count":
-        return not (_PERCENT.search(phrase) or _MONEY.search(phrase))
+        return not (_PERCENT.search(phrase) or MONEY.search(phrase))
     return True
 
 

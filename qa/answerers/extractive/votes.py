@@ -27,7 +27,10 @@ def candidates(info: QuestionInfo, s: Sent, ctx: Context) -> set[str]:
     if info.kind == NUMBER:
         found = number_phrase(s.text, info, ctx.ref(s.p))
         return {found.lower()} if found else set()
-    if info.kind == ENTITY and info.sub:  # a named thing: not a person's name
+    if info.kind == ENTITY and info.sub:
+        # a named thing; stricter than the typed check (scoring.named_things), which keeps
+        # names only their shape calls a person's: as votes they pile up on the people
+        # every sentence names (measured: tune and held-back both lose answers)
         known = ctx.surnames(s.p)
         return {e.text.lower() for e in find_entities(s.text)
                 if e.kind in {"ORG", "OTHER"} and not in_question(e.text, info)

@@ -110,8 +110,8 @@ class Weights:
     missing_names: float = 0.6
     """x the share of the question's names that no passage mentions, taken off."""
     unbound_names: float = 0.3
-    """x the share of the question's names that the answer's own passage does not mention,
-    taken off (its article is about something else)."""
+    """x the share of the question's names that the answer's article (its retrieved
+    passages and its title) does not mention, taken off (it is about something else)."""
     off_topic: float = 0.75
     """x when none of the question's own words is in the sentence..."""
     off_topic_words: int = 1

@@ -54,6 +54,9 @@ def test_an_age_is_read_as_news_writes_it(sentence: str, number: str, expected: 
     ("How much have gas prices increased over the past year?", ""),  # a change: % or amount
     ("How much did prices fall?", ""),
     ("How much did the Barclay twins pay for the Telegraph?", "money"),
+    ("How many billion dollars did Acme spend on the deal?", "money"),  # money, counted
+    ("How many million pounds did the club pay?", "money"),
+    ("How much did the fall festival cost?", "money"),  # "fall" here is no change
 ])
 def test_the_question_names_the_shape_of_its_number(question: str, shape: str) -> None:
     assert analyse_question(question).shape == shape

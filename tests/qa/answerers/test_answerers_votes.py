@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from qa.answerers.extractive import ExtractiveAnswerer, Weights
@@ -103,3 +104,16 @@ def test_an_answer_from_an_article_that_never_names_the_asked_company_is_withhel
     staff = _passage("IBM employs 330,000 people around the world.", "file:ibm2.txt", score=0.5)
     told = ExtractiveAnswerer().run(q, [wage, staff])
     assert not told.abstained and "330,000" in told.text
+
+
+def test_a_headline_citation_survives_to_dict_and_back() -> None:
+    # the article's first chunk runs 10 characters into the second (chunks overlap)
+    first = dataclasses.replace(_passage("x " * 505, "file:cup.txt"), title=TEAM.title)
+    second = dataclasses.replace(TEAM, start=1000, end=1000 + len(TEAM.text))
+    c = Citation(1, second, (0, 0))
+    back = Citation.from_dict(c.to_dict(), [first, second])
+    assert back.passage is second and back.headline and back.quote_text == TEAM.title
+    alone = Citation.from_dict(c.to_dict())  # no passages: a passage of the headline alone
+    assert alone.headline and alone.quote_text == TEAM.title
+    span = Citation(1, second, (4, 20))
+    assert Citation.from_dict(span.to_dict(), [first, second]).quote_text == TEAM.text[4:20]

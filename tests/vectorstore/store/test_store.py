@@ -139,10 +139,11 @@ def test_a_filtered_search_gives_what_chromas_filtered_query_gives(embedder, chu
         where = store.where(f)
         assert where is not None
         ours = [p.chunk_id for p in store.search(q, 2, where)]
-        chromas = [p.chunk_id for p, _ in store._nearest(q, 2, where)]
+        chromas = [p.chunk_id for p, _ in store._nearest(q, 2, where)[0]]
         assert ours == chromas, f
     assert len(store.search(q, 2, store.where(Filters(until=date(2024, 3, 20))))) == 2
     assert store.search(q, 2, store.where(Filters(sources=("nowhere",)))) == []
+    assert store.search(q, 2, store.where(Filters(article_ids=()))) == []  # keeps nothing
 
 
 @pytest.mark.parametrize(("where", "meta", "expected"), [
