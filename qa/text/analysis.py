@@ -331,6 +331,11 @@ def _person_asked(ask: str, low: str,
     """``(countries, roles, descr, identity)`` of the asked person; halves the weight of the
     words describing them in ``terms`` (they are checked on the person instead)."""
     countries, roles, used = descriptor(ask)
+    # "the counterpart of France's defence minister": the same office, in another country
+    cp = re.search(r"\bcounterparts?\s+(?:of|to)\s+((?:[\w'’-]+\s*){1,4})", low)
+    if cp:
+        roles = set(roles) | {stem(BRITISH.get(w, w)) for w in cp.group(1).split()
+                              if w in PORTFOLIOS or w in ROLE_NOUNS}
     descr: set[str] = set()
     for w in used:
         st = stem(w)

@@ -64,6 +64,17 @@ def _title_before(text: str, pos: int) -> tuple[str, set[str]]:
     return " ".join(kept), countries
 
 
+def name_groups(text: str, ents: list[Entity]) -> list[list[Entity]]:
+    """The people of ``ents`` in runs named together ("A, B and C")."""
+    groups: list[list[Entity]] = []
+    for e in (e for e in ents if e.kind == "PERSON"):
+        if groups and re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+&)\s*", text[groups[-1][-1].end:e.start]):
+            groups[-1].append(e)
+        else:
+            groups.append([e])
+    return groups
+
+
 def affiliations(text: str, ents: list[Entity] | None = None) -> list[tuple[Entity, frozenset[str]]]:
     """Each person named in ``text`` with the countries the text ties them to.
 
@@ -71,15 +82,8 @@ def affiliations(text: str, ents: list[Entity] | None = None) -> list[tuple[Enti
     Shoigu`` and ``French President Emmanuel Macron`` each tie the names to a country.
     """
     ents = find_entities(text) if ents is None else ents
-    people = [e for e in ents if e.kind == "PERSON"]
-    groups: list[list[Entity]] = []
-    for e in people:
-        if groups and re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+&)\s*", text[groups[-1][-1].end:e.start]):
-            groups[-1].append(e)
-        else:
-            groups.append([e])
     out: list[tuple[Entity, frozenset[str]]] = []
-    for g in groups:
+    for g in name_groups(text, ents):
         shared: set[str] = set()
         _, before = _title_before(text, g[0].start)
         if len(g) > 1:
@@ -168,4 +172,39 @@ def person_roles(text: str, spans: list[tuple[int, int]] | None = None) -> dict[
                            for e in people]
         elif not re.search(r"\b(?:he|she|his|her)\b", sent, re.IGNORECASE):
             prev_people = prev_people if len(sent) < 400 else []
+    _respective_roles(text, spans, out)
     return out
+
+
+def _respective_roles(text: str, spans: list[tuple[int, int]], out: dict[str, list[Role]]) -> None:
+    """"The French foreign and defense ministers ... Le Drian and Parly of France and
+    Russia's Lavrov and Shoigu": names listed together, as many as the portfolios the text
+    lists, hold them in that order ("respectively"), unless a name's own role says another
+    portfolio. Adds those roles to ``out``."""
+    listed = _PORTFOLIO_LIST.search(text)
+    if not listed or not {listed["p1"].lower(), listed["p2"].lower()} <= PORTFOLIOS:
+        return
+    noun = listed["noun"].lower()[:-1]  # "ministers" -> "minister"
+    order = [listed["p1"].lower(), listed["p2"].lower()]
+    for a, b in spans:
+        sent = text[a:b]
+        ents = find_entities(sent)
+        aff = dict((e.start, c) for e, c in affiliations(sent, ents))
+        for g in name_groups(sent, ents):
+            if len(g) != len(order) or \
+                    any(_other_portfolio(out, e, p) for e, p in zip(g, order, strict=True)):
+                continue
+            for e, port in zip(g, order, strict=True):
+                out.setdefault(e.last.lower(), []).append(
+                    _role(f"{port} {noun}", aff.get(e.start, frozenset()), a, b))
+
+
+_PORTFOLIO_LIST = re.compile(r"\b(?P<p1>[a-z]+)\s+and\s+(?P<p2>[a-z]+)\s+"
+                             r"(?P<noun>ministers|secretaries|chiefs)\b", re.IGNORECASE)
+
+
+def _other_portfolio(out: dict[str, list[Role]], e: Entity, port: str) -> bool:
+    """``e``'s own roles name a portfolio, and not ``port``."""
+    own = {w for r in out.get(e.last.lower(), ()) for w in r.words if w in PORTFOLIOS}
+    same = {port, {"defense": "defence", "defence": "defense"}.get(port, port)}
+    return bool(own) and not (own & same)

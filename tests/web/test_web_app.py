@@ -28,6 +28,7 @@ from web_fixtures import (  # noqa: F401
 )
 
 from qa import Answer, Citation, ConfigError, LoadError, Passage, Settings, Turn
+from qa.eval.metrics import contains_answer
 from web.api import answer_json
 from web.render import NO_SOURCES, answer_html, esc, safe_url, source_card, sources_html
 from web.seed import example_questions, resolve_corpus
@@ -270,6 +271,23 @@ def test_example_questions_come_from_the_corpus(tmp_path):
     assert len(qs) == 1 and "Harbour bridge reopens after storm" in qs[0]
     assert example_questions(None, ["Stored title one"]) == [
         "What do the articles say about “Stored title one”?"]
+
+
+def test_every_example_the_ui_offers_is_answered_with_its_answer_alone(seed_desk):
+    # the examples the chat shows on a fresh desk, each asked as the UI asks it; "alone":
+    # no other example's answer in it ("Sergei Lavrov and Sergei Shoigu" is not the Russian
+    # foreign minister)
+    records = {json.loads(line)["question"]: json.loads(line)
+               for line in (ROOT / "corpus" / "questions.jsonl").read_text().splitlines()
+               if line.strip() and "question" in json.loads(line)}
+    examples = example_questions(ROOT / "corpus", seed_desk.store.articles())
+    assert len(examples) == 4 and all(q in records for q in examples)
+    for q in examples:
+        text = seed_desk.ask(q).text
+        assert contains_answer(text, records[q]["answers"]), (q, text)
+        others = [a for o in examples if o != q for a in records[o]["answers"]
+                  if not contains_answer(" ".join(records[q]["answers"]), [a])]
+        assert not contains_answer(text, others), (q, text)
 
 
 def test_examples_follow_the_store_not_the_bundled_questions(tmp_path):

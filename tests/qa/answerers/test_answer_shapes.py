@@ -122,3 +122,11 @@ def test_which_official_is_answered_with_the_title(answerer: ExtractiveAnswerer)
     plain = answerer.run("Who tested positive for Covid-19?", [p])
     assert titled_answer.text.startswith("President Joe Biden")
     assert plain.text.startswith("Joe Biden")  # no role asked: the name
+
+
+def test_a_counterpart_holds_the_same_office_in_the_asked_country() -> None:
+    info = analyse_question("Which Russian official was the counterpart of France's defence "
+                            "minister?")
+    assert info.countries == {"russia"} and {"defens", "minist"} <= info.roles
+    plain = analyse_question("Which Russian official met France's defence minister?")
+    assert not {"defens"} & plain.roles  # the minister met is not the one asked for

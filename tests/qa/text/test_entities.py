@@ -164,6 +164,33 @@ def test_person_roles_read_titles_appositions_and_said_clauses() -> None:
     assert apposition["lavrov"][0].words == frozenset({"russia's", "foreign", "minister"})
 
 
+def _portfolios(roles: dict, surname: str) -> set[str]:
+    return {r.phrase for r in roles.get(surname, ()) if r.phrase.endswith("minister")}
+
+
+def test_names_listed_like_the_portfolios_hold_them_in_order() -> None:
+    lead = "The Italian finance and interior ministers met their Spanish counterparts. "
+    roles = person_roles(lead + "Marco Bellini and Paola Conti of Italy and Spain's Jorge "
+                                "Ruiz and Ana Soto held talks.")
+    assert _portfolios(roles, "bellini") == {"finance minister"}
+    assert _portfolios(roles, "conti") == {"interior minister"}
+    assert _portfolios(roles, "ruiz") == {"finance minister"}
+    assert _portfolios(roles, "soto") == {"interior minister"}
+    assert {c for r in roles["soto"] for c in r.countries} == {"spain"}
+
+
+def test_no_order_is_read_when_it_does_not_fit() -> None:
+    lead = "The Italian finance and interior ministers met their Spanish counterparts. "
+    three = person_roles(lead + "Marco Bellini, Paola Conti and Luca Greco of Italy spoke.")
+    assert not any(_portfolios(three, n) for n in ("bellini", "conti", "greco"))  # 3 names
+    own = person_roles(lead + "Marco Bellini and Paola Conti of Italy spoke. Finance Minister "
+                              "Paola Conti left early.")  # her own role says otherwise
+    assert _portfolios(own, "bellini") == set()
+    assert "interior minister" not in {r.phrase for r in own["conti"]}
+    no_list = person_roles("Marco Bellini and Paola Conti of Italy spoke.")
+    assert not any(_portfolios(no_list, n) for n in ("bellini", "conti"))
+
+
 def test_no_roles_without_people() -> None:
     assert person_roles("The talks ended. Nothing was agreed.") == {}
     assert affiliations("The French minister spoke.") == []
