@@ -218,6 +218,9 @@ def _kind_of(low: str) -> tuple[str, str, str, str]:
     if m:
         noun = (m.group(2) or "").rstrip("'’")
         return NUMBER, stem(noun) if noun and noun not in Q_STOP else "", "", ""
+    if re.search(r"^\W*what\s+(?:did|does|do|will|would)\b.*\bcost\W*$", low) or re.search(
+            r"\bwhat\s+(?:was|is|were|will\s+be)\s+the\s+(?:cost|price)\s+of\b", low):
+        return NUMBER, "", "", ""  # "what did the network cost?"
     if re.search(r"\b(what|which)\s+(number|percentage|percent|share|proportion|amount|"
                  r"price|sum|fraction|magnitude|total)\b", low):
         return NUMBER, "", "", ""

@@ -57,6 +57,8 @@ def test_an_age_is_read_as_news_writes_it(sentence: str, number: str, expected: 
     ("How many billion dollars did Acme spend on the deal?", "money"),  # money, counted
     ("How many million pounds did the club pay?", "money"),
     ("How much did the fall festival cost?", "money"),  # "fall" here is no change
+    ("What did the Huaral network for Peruvian farmers cost?", "money"),  # a sum, not a sentence
+    ("What was the cost of the new bridge?", "money"),
 ])
 def test_the_question_names_the_shape_of_its_number(question: str, shape: str) -> None:
     assert analyse_question(question).shape == shape
