@@ -70,15 +70,15 @@ RTQA_MIN=(
 #   hit@1 0.833, hit@5 0.972, MRR 0.891, accuracy 0.694, F1 0.452 (72 answerable questions),
 #   citation precision 0.915, citation recall 0.914, abstention precision 0.960, abstention
 #   recall 0.727 (33 unanswerable questions); after answer votes, headlines and the check
-#   that the answer's article names the question's names: accuracy 0.708, F1 0.465,
-#   abstention precision 0.967, recall 0.879 (the rest unchanged). One question is 0.014
+#   that the answer's article names the question's names: accuracy 0.708, F1 0.460,
+#   abstention precision 0.935, recall 0.879 (the rest unchanged). One question is 0.014
 #   (about 0.04 for abstention precision, 0.03 for recall): these thresholds sit about two
 #   under.
 BBC_MIN=(
   --min-hit-at-1 0.80 --min-hit-at-k 0.94 --min-mrr 0.86
-  --min-accuracy 0.68 --min-f1 0.44
+  --min-accuracy 0.68 --min-f1 0.43
   --min-citation-precision 0.88 --min-citation-recall 0.88
-  --min-abstention-precision 0.90 --min-abstention-recall 0.81
+  --min-abstention-precision 0.87 --min-abstention-recall 0.81
 )
 # ---------------------------------------------------------------------------------------------
 
