@@ -86,7 +86,7 @@ def _second(sents: list[Sent], best: Sent, w: Weights) -> Sent | None:
         second = ranked[0]
         if second.score >= w.second_share * best.score and second.cov >= w.second_coverage and \
                 words + len(second.text.split()) <= w.max_words and \
-                not same_content(second, best):
+                not same_content(second, best) and not second.echo:
             return second
     return None
 

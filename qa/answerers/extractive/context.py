@@ -31,6 +31,7 @@ class Sent:
         fit: How well its best person fits the asked country and role.
         headline: It is the headline of its passage's article, not a sentence of the text
             (``start == end == 0``: a citation of it quotes the headline).
+        echo: It asks a question or only repeats the question: no answer in it.
     """
 
     p: int
@@ -46,6 +47,7 @@ class Sent:
     ctx: set[str] = field(default_factory=set)
     fit: float = 0.0
     headline: bool = False
+    echo: bool = False
 
 
 class Context:

@@ -115,6 +115,14 @@ def headline(title: str) -> str:
     return t.strip()
 
 
+def echoes(info: QuestionInfo, s: Sent) -> bool:
+    """``s`` asks a question, or says no more than the question does (a teaser, a headline
+    the question was written from): it holds no answer."""
+    if s.text.rstrip(" \"'”’)").endswith("?"):
+        return True
+    return s.cov >= 0.75 and len({t for t in s.stems if t not in info.terms}) < 2
+
+
 def _term_weights(info: QuestionInfo, sents: list[Sent]) -> dict[str, float]:
     """The question's term weights x a local IDF over the sentences."""
     df: dict[str, int] = {}
@@ -158,6 +166,9 @@ def _score_one(info: QuestionInfo, ctx: Context, sents: list[Sent], i: int,
                + bonus + w.rank_bonus / (1 + s.p)
                - (w.short_penalty if nw < w.short_words else 0.0)
                - (w.long_penalty if nw > w.long_words else 0.0))
+    if w.echo_penalty and echoes(info, s):
+        s.echo = True
+        s.score -= w.echo_penalty
     if info.kind == REASON and REASON_TEXT.search(s.text):
         s.score += w.reason_bonus
         if reason_after_term(s.text, weight):

@@ -83,6 +83,8 @@ class Weights:
     short_penalty: float = 0.1
     long_words: int = 60
     long_penalty: float = 0.05
+    echo_penalty: float = 0.2
+    """Taken off a sentence that asks a question or only repeats the question."""
     reason_bonus: float = 0.05
     """A "why" question: a sentence giving a reason ("because", "after", "amid")..."""
     reason_after_term_bonus: float = 0.05

@@ -117,3 +117,15 @@ def test_a_headline_citation_survives_to_dict_and_back() -> None:
     assert alone.headline and alone.quote_text == TEAM.title
     span = Citation(1, second, (4, 20))
     assert Citation.from_dict(span.to_dict(), [first, second]).quote_text == TEAM.text[4:20]
+
+
+def test_a_sentence_that_asks_the_question_does_not_answer_it() -> None:
+    teaser = _passage("Quiz time. Which company is being accused of turning off the air "
+                      "conditioning in its stores to save money?", "file:quiz.txt", score=0.7)
+    story = _passage("Analysts say Harbor Home Goods turned off the air conditioning in its "
+                     "stores as sales fell.", "file:story.txt", score=0.55)
+    q = "Which company is being accused of turning off the air conditioning in its stores?"
+    a = ExtractiveAnswerer().run(q, [teaser, story])
+    echoed = ExtractiveAnswerer(weights=Weights(echo_penalty=0.0)).run(q, [teaser, story])
+    assert "Which company" in echoed.text  # the quiz line, quoted as if it answered
+    assert "Harbor Home Goods" in a.text and "?" not in a.text
