@@ -81,6 +81,8 @@ class QuestionInfo:
         descr: Stems of the words describing the asked person ("Russian", "minister").
         speaker_role: For "what did the German chancellor say": the speaker's role stems.
         since: For "since/until/from/by when": that word.
+        type_words: The lower-case words of a "which <national park>" phrase: an answer may
+            hold them ("Yosemite National Park"), and one that does fits better.
         relative: For "the day before X": ``(unit, -1 or 1, X)``.
         years: Years the question dates its event in.
     """
@@ -106,6 +108,7 @@ class QuestionInfo:
     since: str = ""
     relative: tuple[str, int, str] | None = None
     years: frozenset[int] = field(default_factory=frozenset)
+    type_words: frozenset[str] = field(default_factory=frozenset)
 
 
 def clauses(q: str) -> tuple[str, str]:
@@ -245,6 +248,21 @@ def _kind_of(low: str) -> tuple[str, str, str, str]:
         return PERSON, "", "", ""
     kind, type_noun = _type_noun_kind(low)
     return kind, "", type_noun, type_noun if kind == ENTITY else ""
+
+
+def _type_words(ask: str, type_noun: str) -> set[str]:
+    """The lower-case words of a "which <...> <type noun>" phrase, up to that noun."""
+    m = re.search(r"\b(?:which|what)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", ask, re.IGNORECASE)
+    if not m or not type_noun:
+        return set()
+    out: set[str] = set()
+    for w in m.group(1).split():
+        if not w[:1].islower():
+            break  # a name: the question's own, never an answer's
+        out.add(w.lower())
+        if w.lower() == type_noun:
+            return out
+    return set()
 
 
 def _sub_kind(kind: str, low: str, type_noun: str, unit: str, sub: str) -> str:
@@ -408,14 +426,18 @@ def analyse_question(question: str) -> QuestionInfo:
             kind = SENTENCE
     relative = _relative(ask, terms, key)
     lw = [w.lower() for w in WORD.findall(q)]
+    # "which national park": an answer may carry its type's words ("Yosemite National Park")
+    asked_type = _type_words(ask, type_noun) if kind in {PLACE, ENTITY} else set()
+    words = (frozenset(lw) - asked_type) | aliases(lw)
     return QuestionInfo(
-        q, kind, terms, frozenset(proper), unit, frozenset(lw) | aliases(lw), shape,
+        q, kind, terms, frozenset(proper), unit, words, shape,
         locative=kind == PLACE and bool(re.search(r"\bwhere\b|\bin\s+which\b", low)), sub=sub,
         countries=frozenset(countries), roles=frozenset(roles), identity=identity,
         speaker=speaker, subject=subject,
         naming=kind in {SENTENCE, ENTITY} and bool(_NAMING.search(low)), key=frozenset(key),
         descr=frozenset(descr), speaker_role=frozenset(speaker_role),
-        since=since_m.group(1) if since_m else "", relative=relative, years=years_asked(ask))
+        since=since_m.group(1) if since_m else "", relative=relative, years=years_asked(ask),
+        type_words=frozenset(asked_type))
 
 
 def years_asked(ask: str) -> frozenset[int]:

@@ -197,6 +197,8 @@ def place_phrase(sentence: str, info: QuestionInfo) -> str | None:
     if not places:
         return None
     places = _not_origins(sentence, info, places, ents)
+    typed = [e for e in places if info.type_words & {w.lower() for w in e.text.split()}]
+    places = typed or places  # "which national park": the one named a park
     if info.locative:
         # "where": a place introduced by a locative preposition ("in Coeur d'Alene, Idaho")
         loc: list[Entity] = []

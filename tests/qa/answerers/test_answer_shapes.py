@@ -132,3 +132,12 @@ def test_a_counterpart_holds_the_same_office_in_the_asked_country() -> None:
     assert info.countries == {"russia"} and {"defens", "minist"} <= info.roles
     plain = analyse_question("Which Russian official met France's defence minister?")
     assert not {"defens"} & plain.roles  # the minister met is not the one asked for
+
+
+def test_which_national_park_is_answered_with_the_park(answerer: ExtractiveAnswerer) -> None:
+    q = "A wildfire forced people to evacuate communities near which national park?"
+    info = analyse_question(q)
+    assert info.type_words == {"national", "park"} and "park" not in info.words
+    p = _passage("A wildfire raging in central California's Mariposa County outside Yosemite "
+                 "National Park forced thousands of people to evacuate their communities.")
+    assert answerer.run(q, [p]).text.startswith("Yosemite National Park")  # not the county
