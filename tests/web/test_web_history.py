@@ -10,6 +10,7 @@ from typing import Any
 
 # the chromium fixture, and the marks: browser tests, skipped without chromium
 from test_web_browser import TALKS, TIMEOUT_MS, browser, pytestmark  # noqa: F401
+from test_web_browser import ask as ask_bubble
 from web_fixtures import ARTIFACTS, ROOT, RunningApp, start_app
 
 LISTED = """t => [...document.querySelectorAll('#nd-conversations label')]
@@ -22,13 +23,8 @@ def open_page(pg: Any, url: str) -> None:
 
 
 def ask(pg: Any, question: str) -> str:
-    """Ask in the chat; wait until the sidebar lists the conversation again; the answer."""
-    turns = pg.locator("#nd-sources .nd-turn").count()
-    pg.fill("#nd-question textarea", question)
-    pg.click("#nd-ask")
-    pg.wait_for_function(
-        "n => document.querySelectorAll('#nd-sources .nd-turn').length > n", arg=turns)
-    text: str = pg.locator("#nd-chat [data-testid=bot]").last.inner_text()
+    """Ask in the chat (as the browser tests do); the answer's text."""
+    text: str = ask_bubble(pg, question).inner_text()
     return text
 
 

@@ -51,22 +51,25 @@ def open_page(chromium: Any, url: str, viewport: dict[str, int]) -> Any:
     return pg
 
 
-@pytest.fixture
-def phone(browser: Any, newsdesk_app: RunningApp) -> Iterator[Any]:  # noqa: F811
-    """A tab 390×844 (a phone) on the shared app."""
-    pg = open_page(browser, newsdesk_app.url, PHONE)
+def _tab(chromium: Any, url: str, size: dict[str, int]) -> Iterator[Any]:
+    """A tab of ``size`` on ``url``, closed after the test, which its page must not have
+    raised JavaScript errors in."""
+    pg = open_page(chromium, url, size)
     yield pg
     pg.context.close()
     assert not pg.nd_errors, f"JavaScript errors on the page: {pg.nd_errors}"
+
+
+@pytest.fixture
+def phone(browser: Any, newsdesk_app: RunningApp) -> Iterator[Any]:  # noqa: F811
+    """A tab 390×844 (a phone) on the shared app."""
+    yield from _tab(browser, newsdesk_app.url, PHONE)
 
 
 @pytest.fixture
 def desktop(browser: Any, newsdesk_app: RunningApp) -> Iterator[Any]:  # noqa: F811
     """A tab 1280×800 on the shared app."""
-    pg = open_page(browser, newsdesk_app.url, DESKTOP)
-    yield pg
-    pg.context.close()
-    assert not pg.nd_errors, f"JavaScript errors on the page: {pg.nd_errors}"
+    yield from _tab(browser, newsdesk_app.url, DESKTOP)
 
 
 def in_view(page: Any, selector: str) -> tuple[bool, Any]:
