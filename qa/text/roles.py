@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from qa.text.names import TITLES, Entity, find_entities
 from qa.text.places import DEMONYMS, NATIONALITIES, country_key
+from qa.text.stems import BRITISH
 from qa.text.wordlists import words
 
 __all__ = ["PORTFOLIOS", "ROLE_NOUNS", "Role", "affiliations", "person_roles"]
@@ -205,6 +206,6 @@ _PORTFOLIO_LIST = re.compile(r"\b(?P<p1>[a-z]+)\s+and\s+(?P<p2>[a-z]+)\s+"
 
 def _other_portfolio(out: dict[str, list[Role]], e: Entity, port: str) -> bool:
     """``e``'s own roles name a portfolio, and not ``port``."""
-    own = {w for r in out.get(e.last.lower(), ()) for w in r.words if w in PORTFOLIOS}
-    same = {port, {"defense": "defence", "defence": "defense"}.get(port, port)}
-    return bool(own) and not (own & same)
+    own = {BRITISH.get(w, w) for r in out.get(e.last.lower(), ()) for w in r.words
+           if w in PORTFOLIOS}
+    return bool(own) and BRITISH.get(port, port) not in own
