@@ -65,7 +65,8 @@ class QuestionInfo:
         proper: Stems of the names (capitalised words) in the question.
         unit: For ``NUMBER``: the stem of the counted noun ("how many *people*").
         words: Lower-cased words of the question, to keep question words out of answers.
-        shape: For ``NUMBER``: ``"money"``, ``"percent"``, ``"age"`` ("how old") or ``"count"``
+        shape: For ``NUMBER``: ``"money"``, ``"percent"``, ``"age"`` ("how old"),
+            ``"duration"`` ("how long will ...") or ``"count"``
             (another "how many") when the question asks for one.
         locative: For ``PLACE``: a "where" question (prefer "in/at X" over a subject).
         sub: A finer type: ``PLACE`` ``"city"``/``"country"``/``"region"``; ``DATE``
@@ -210,6 +211,14 @@ def descriptor(ask: str) -> tuple[set[str], set[str], set[str]]:
         roles.add(stem(lo))
         used.add(m.group().lower())
         _descriptor_at(ask, tokens, i, countries, roles, used)
+        # "the chairman and chief executive": both posts are the asked person's
+        nxt = [t.group().lower() for t in tokens[i + 1:i + 4]]
+        if nxt[:1] == ["and"]:
+            for w in nxt[1:]:
+                if w not in ROLE_NOUNS:
+                    break
+                roles.add(stem(w))
+                used.add(w)
         break
     return countries, roles, used
 
@@ -327,6 +336,9 @@ def _shape(kind: str, low: str) -> str:
         return ""
     if re.search(r"\bhow old\b", low):
         return "age"
+    if re.search(r"\bhow long\s+(?:did|does|do|will|would|has|have|had|can|could|should|"
+                 r"must|might)\b", low):
+        return "duration"  # "how long will he be out?": six weeks, not "two bones"
     if re.search(r"\b(percent|percentage|per cent|share|proportion)\b", low):
         return "percent"
     many = re.search(r"\bhow many\s+((?:(?!(?:did|does|do|is|was|were|are|will|would|can|"

@@ -52,7 +52,8 @@ def _title_before(text: str, pos: int) -> tuple[str, set[str]]:
         lw = w.lower()
         key = country_key(w)
         if lw in TITLES or lw in ROLE_NOUNS or lw in PORTFOLIOS or lw in NATIONALITIES or \
-                (key and (w[-2:] in ("'s", "’s") or lw in DEMONYMS)):
+                (key and (w[-2:] in ("'s", "’s") or lw in DEMONYMS)) or \
+                (lw == "and" and kept):  # "chairman and chief executive Richard Parsons"
             if key:
                 countries.add(key)
             kept.append(w)
@@ -60,7 +61,7 @@ def _title_before(text: str, pos: int) -> tuple[str, set[str]]:
             continue
         break
     kept.reverse()
-    while kept and kept[0].lower() in {"the", "of"}:
+    while kept and kept[0].lower() in {"the", "of", "and"}:
         kept = kept[1:]
     return " ".join(kept), countries
 

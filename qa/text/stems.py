@@ -30,6 +30,10 @@ IRREGULAR = wordlists.mapping("irregular_verbs")
 #: British spellings -> American, so that both match (applied to question and text alike).
 BRITISH = wordlists.mapping("british_spellings")
 
+#: A name glued from capitalised words ("TimeWarner", "PlayStation"), and its parts.
+_CAMEL = re.compile(r"[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,})+")
+_CAMEL_PART = re.compile(r"[A-Z][a-z]+")
+
 _OUR = re.compile(r"^(colo|favo|hono|labo|neighbo|behavio|humo|rumo|vigo|harbo|armo|flavo|odo|"
                   r"savo|endeavo|fervo|clamo|splendo)ur")
 _ISE = re.compile(r"(?<=\w{3})is(e|ed|es|ing|ation|ations)$")
@@ -62,4 +66,6 @@ def stems(text: str) -> set[str]:
         out.add(stem(lo))
         if "-" in lo:  # "Russian-backed" also matches "Russia" and "backing"
             out.update(stem(p) for p in lo.split("-") if len(p) > 2 and p not in Q_STOP)
+        elif _CAMEL.fullmatch(w):  # "TimeWarner" also matches "Time Warner"
+            out.update(stem(p) for p in _CAMEL_PART.findall(w) if p.lower() not in Q_STOP)
     return out

@@ -9,6 +9,7 @@ from datetime import date
 from qa.text.names import find_entities
 from qa.text.passages import passage_sentences
 from qa.text.roles import Role, person_roles
+from qa.text.stems import stems
 from vectorstore.types import Passage
 
 
@@ -59,6 +60,7 @@ class Context:
         self._own: dict[int, dict[str, list[Role]]] = {}
         self._roles: dict[str, dict[str, list[Role]]] = {}
         self._surnames: dict[str, frozenset[str]] = {}
+        self._told: dict[str, set[str]] = {}
 
     def ref(self, pi: int) -> date | None:
         """The date relative dates in passage ``pi`` count from (its article's, else as_of)."""
@@ -87,6 +89,13 @@ class Context:
         """The retrieved text of ``pi``'s article, its passages joined (for full names)."""
         aid = self.passages[pi].article_id
         return "\n\n".join(p.text for p in self.passages if p.article_id == aid)
+
+    def article_stems(self, pi: int) -> set[str]:
+        """Stems of ``pi``'s article as retrieved: its title and its passages."""
+        aid = self.passages[pi].article_id
+        if aid not in self._told:
+            self._told[aid] = stems(f"{self.passages[pi].title} {self.article_text(pi)}")
+        return self._told[aid]
 
     def surnames(self, pi: int) -> frozenset[str]:
         """Surnames of the people the passage names in full ("Lavrov" of "Sergei Lavrov")."""

@@ -205,9 +205,9 @@ def place_phrase(sentence: str, info: QuestionInfo) -> str | None:
         for e in places:
             if _locative(sentence, e) or (loc and re.fullmatch(r",\s*", sentence[loc[-1].end:e.start])):
                 loc.append(e)
-        if not loc:
+        if not loc and not info.sub:
             return None
-        places = loc
+        places = loc or places  # "in which country": the class asked is test enough
     group = [places[0]]
     for e in places:
         if e.start > group[-1].end and _LIST_SEP.fullmatch(sentence[group[-1].end:e.start]):
@@ -330,6 +330,8 @@ def _elapsed(sentence: str, info: QuestionInfo, ref: date | None) -> str | None:
 
 
 _PERCENT = re.compile(r"%|percent|per cent")
+DURATION = re.compile(r"\b(?:second|minute|hour|day|week|fortnight|month|year|decade|centur)"
+                      r"(?:s|ies|y)?\b", re.IGNORECASE)
 
 # an age: "aged 60", "at the age of 84", "60-year-old", "60 years old", "Mr Davies, 60," or
 # "Smith (45)"
@@ -347,6 +349,8 @@ def _shape_ok(phrase: str, info: QuestionInfo) -> bool:
         return bool(MONEY.search(phrase))
     if info.shape == "count":
         return not (_PERCENT.search(phrase) or MONEY.search(phrase))
+    if info.shape == "duration":
+        return bool(DURATION.search(phrase))
     return True
 
 

@@ -346,8 +346,7 @@ def _base_evidence(info: QuestionInfo, ctx: Context, best: Sent, pcov: list[floa
 
 def unbound_share(info: QuestionInfo, ctx: Context, best: Sent) -> float:
     """The share of the question's names that the article of ``best`` does not mention."""
-    told = stems(f"{ctx.passages[best.p].title} {ctx.article_text(best.p)}")
-    return len(info.proper - told) / len(info.proper)
+    return len(info.proper - ctx.article_stems(best.p)) / len(info.proper)
 
 
 def evidence(info: QuestionInfo, ctx: Context, best: Sent, pcov: list[float],
