@@ -233,8 +233,10 @@ def _run_entities(text: str, run: list[Tok], after: str, before: str,
             after[:1].islower() and after.lower() not in COMMON:
         kind = "PERSON"  # "What did Parly tell TASS?"
     if kind in {"OTHER", "PLACE", "NORP", "ORG"} and titled is None and len(rest) > 1 \
-            and is_place(words[0]) and not is_place(" ".join(words)):
+            and is_place(words[0]) and not is_place(" ".join(words)) and \
+            not (kind == "ORG" and "of" in words[1:]):
         # "Moscow Mayor" / "France Parly": split off a leading place and classify the rest
+        # (not from "Massachusetts Institute of Technology": one name)
         sub, sub_strong = _classify(words[1:], None, after, False)
         out = [Entity(words[0], "PLACE", rest[0].start, rest[0].end, strong=True)]
         if sub != "OTHER":
