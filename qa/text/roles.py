@@ -8,13 +8,26 @@ from dataclasses import dataclass
 
 from qa.text.names import TITLES, Entity, find_entities
 from qa.text.places import DEMONYMS, NATIONALITIES, country_key
-from qa.text.stems import BRITISH
+from qa.text import wordlists
+from qa.text.stems import BRITISH, stem
 from qa.text.wordlists import words
 
-__all__ = ["PORTFOLIOS", "ROLE_NOUNS", "Role", "affiliations", "person_roles"]
+__all__ = ["PORTFOLIOS", "ROLE_NOUNS", "Role", "affiliations", "person_roles", "role_kin"]
 
 ROLE_NOUNS = words("role_nouns")
 PORTFOLIOS = words("portfolios")
+_SYNONYMS = [frozenset(stem(w) for w in line.split())
+             for line in wordlists.phrases("role_synonym_groups")]
+
+
+def role_kin(role_stems: frozenset[str] | set[str]) -> frozenset[str]:
+    """``role_stems`` with the stems of the posts news names in other words ("head": "chief",
+    "boss", "leader")."""
+    out = set(role_stems)
+    for group in _SYNONYMS:
+        if group & role_stems:
+            out |= group
+    return frozenset(out)
 _ROLE_WORD = re.compile(r"[\w.'’-]+")
 _SAY_AFTER = r"(?:said|says|told|added|wrote|noted|stated|warned|explained|insisted|declared)"
 

@@ -69,3 +69,22 @@ def stems(text: str) -> set[str]:
         elif _CAMEL.fullmatch(w):  # "TimeWarner" also matches "Time Warner"
             out.update(stem(p) for p in _CAMEL_PART.findall(w) if p.lower() not in Q_STOP)
     return out
+
+
+_DEFINED = re.compile(r"((?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|the)\s+)?){1,6})\(([A-Z]{2,6})\)")
+
+
+def defined_acronyms(text: str) -> list[tuple[str, str]]:
+    """``(name, acronym)`` for each acronym ``text`` defines after a name whose capitals
+    spell it: "Athletics Kenya (AK)", "Securities and Exchange Commission (SEC)"."""
+    out: list[tuple[str, str]] = []
+    for m in _DEFINED.finditer(text):
+        words = m.group(1).split()
+        acro = m.group(2)
+        # the name is the shortest tail of the run whose capitals spell the acronym
+        for i in range(len(words)):
+            tail = words[i:]
+            if "".join(w[0] for w in tail if w[0].isupper()) == acro:
+                out.append((" ".join(tail), acro))
+                break
+    return out

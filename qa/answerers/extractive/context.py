@@ -9,7 +9,7 @@ from datetime import date
 from qa.text.names import find_entities
 from qa.text.passages import passage_sentences
 from qa.text.roles import Role, person_roles
-from qa.text.stems import stems
+from qa.text.stems import defined_acronyms, stems
 from vectorstore.types import Passage
 
 
@@ -61,6 +61,7 @@ class Context:
         self._roles: dict[str, dict[str, list[Role]]] = {}
         self._surnames: dict[str, frozenset[str]] = {}
         self._told: dict[str, set[str]] = {}
+        self._acronyms: dict[str, dict[str, set[str]]] = {}
 
     def ref(self, pi: int) -> date | None:
         """The date relative dates in passage ``pi`` count from (its article's, else as_of)."""
@@ -96,6 +97,15 @@ class Context:
         if aid not in self._told:
             self._told[aid] = stems(f"{self.passages[pi].title} {self.article_text(pi)}")
         return self._told[aid]
+
+    def acronyms(self, pi: int) -> dict[str, set[str]]:
+        """The acronyms ``pi``'s article defines ("Athletics Kenya (AK)"): acronym -> the
+        stems of what it stands for."""
+        aid = self.passages[pi].article_id
+        if aid not in self._acronyms:
+            self._acronyms[aid] = {a: stems(long) for long, a in defined_acronyms(
+                f"{self.passages[pi].title}. {self.article_text(pi)}")}
+        return self._acronyms[aid]
 
     def surnames(self, pi: int) -> frozenset[str]:
         """Surnames of the people the passage names in full ("Lavrov" of "Sergei Lavrov")."""

@@ -13,7 +13,7 @@ from qa.text.analysis import QuestionInfo
 from qa.text.names import COMMON, TITLES, Entity, find_entities, full_name
 from qa.text.numbers import MONEY, find_numbers
 from qa.text.places import DEMONYMS, place_class
-from qa.text.roles import PORTFOLIOS, ROLE_NOUNS, Role, affiliations
+from qa.text.roles import PORTFOLIOS, ROLE_NOUNS, Role, affiliations, role_kin
 from qa.text.stems import BRITISH, WORD, stem
 from vectorstore.text.dates import DateMention, find_dates, format_day, format_period
 from vectorstore.text.numbers import NUMBER_WORDS
@@ -86,7 +86,7 @@ def person_fit(info: QuestionInfo, e: Entity, aff: frozenset[str],
         words = {stem(BRITISH.get(w, w)) for r in known for w in r.words}
         asked_port = info.roles & _PORTFOLIO_STEMS
         port = words & _PORTFOLIO_STEMS
-        hits = len(words & info.roles)
+        hits = len(words & role_kin(info.roles))
         fit += min(hits, 2) * 0.5
         if asked_port and port and not (port & asked_port):
             fit -= 0.75  # a defense minister is not the foreign minister asked for

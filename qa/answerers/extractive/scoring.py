@@ -198,6 +198,10 @@ def score_sentences(info: QuestionInfo, ctx: Context,
         return [], []
     if w.headlines:
         sents += headline_sents(ctx.passages)
+    for s in sents:  # "AK chief Isaiah Kiplagat" names Athletics Kenya, as the article said
+        for acro, long in ctx.acronyms(s.p).items():
+            if re.search(rf"\b{acro}\b", s.text):
+                s.stems |= long
     vocab: set[str] = set().union(*(s.stems for s in sents))
     near = near_forms(info.terms, vocab)
     for s in sents:  # near forms count as the question's own stem
