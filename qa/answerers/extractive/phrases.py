@@ -49,6 +49,9 @@ def people(sentence: str, info: QuestionInfo,
     ents = [Entity(e.text, "PERSON", e.start, e.end, e.gender, True)
             if e.kind in {"OTHER", "ORG"} and e.text.split()[-1] in surnames else e
             for e in find_entities(sentence)]
+    agent = _agent(sentence, info, ents)
+    if agent is not None:  # "was bought by the Barclay twins": who did what was asked
+        return [(agent, frozenset())]
     out = [(e, aff) for e, aff in affiliations(sentence, ents) if not in_question(e.text, info)]
     # "Macron's initiatives", "Macron's office": a possessive names no actor
     actors = [(e, aff) for e, aff in out if not re.match(r"['’]s\b", sentence[e.end:e.end + 2])]
@@ -59,6 +62,17 @@ def people(sentence: str, info: QuestionInfo,
         # Moratinos"): a name known only by its shape stays, after the lexicon's
         return strong + [x for x in out if not x[0].strong]
     return strong or out
+
+
+def _agent(sentence: str, info: QuestionInfo, ents: list[Entity]) -> Entity | None:
+    """The name after "<the question's verb> by" ("bought by the Barclay twins"), as a
+    person: a passive sentence's doer of the asked deed."""
+    for e in ents:
+        m = re.search(r"\b([a-z]+)\s+by\s+(?:the\s+)?$", sentence[:e.start])
+        if m and stem(m.group(1)) in info.key and e.kind != "PLACE" and \
+                not in_question(e.text, info):
+            return Entity(e.text, "PERSON", e.start, e.end, e.gender, True)
+    return None
 
 
 _PORTFOLIO_STEMS = frozenset(stem(w) for w in PORTFOLIOS)
