@@ -394,6 +394,8 @@ def _number_in_question(phrase: str, info: QuestionInfo) -> bool:
 
 
 Number = tuple[int, int, str, str]
+#: Right after a number, an opening bracket: what follows converts it ("$1.13bn (£600m)").
+_CONVERSION = re.compile(r"\d[\w.,]*\s*\(\s*$")
 
 
 def _of_unit(sentence: str, info: QuestionInfo, ref: date | None,
@@ -439,6 +441,10 @@ def number_phrase(sentence: str, info: QuestionInfo, ref: date | None = None) ->
                 if stem(m.group()) in info.terms]
         if hits:
             r += 1.0 / (1 + min(abs(h - s) for h in hits) / 40)
+        if _CONVERSION.search(sentence[:s]):
+            r -= 1.0  # "$1.13bn (£600m)": the article's figure, not its conversion
+        if re.search(r"\bfrom\s+$", sentence[:s]) and re.search(r"\bto\s+[$€£¥]?\d", sentence):
+            r -= 1.0  # "jumped to $1.13bn ... from $639m": the new figure, not the old
         return r
 
     best = max(nums, key=rank)
