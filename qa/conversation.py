@@ -157,7 +157,14 @@ def _turn_memory(ti: int, turn: Turn, known_gender: dict[str, str]) -> list[_Men
         for e in ents:
             minor = _after_preposition(text, e.start) if e.kind != "PLACE" else \
                 bool(_PREPOSITION.search(text[:e.start]))
-            if e.kind == "PERSON":
+            if e.kind == "PERSON" and not e.strong and part == "q" and \
+                    re.search(r"[A-Z][\w.&-]*['’]s\s+$", text[:e.start]):
+                # "Sony's PlayStation Portable": a thing its maker owns, not a person
+                owner = re.search(r"[A-Z][\w.&-]*['’]s\s+$", text[:e.start])
+                assert owner is not None
+                out.append(_Mention(text[owner.start():e.end], "TOPIC", "", ti,
+                                    _pos(part, e), minor=minor))
+            elif e.kind == "PERSON":
                 g = e.gender or known_gender.get(e.last, "") or _context_gender(e.text, turn)
                 if g:
                     known_gender[e.last] = g
@@ -372,6 +379,23 @@ def _pronoun_spans(q: str, memory: list[_Mention]) -> list[tuple[int, int, str]]
     return out
 
 
+_THERE = re.compile(r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bbe )\bthere\b"
+                    r"(?=\s*[?.!]?\s*$)", re.IGNORECASE)
+"""A "there" that ends the question: a place ("How much will it cost there?"), not "is
+there"."""
+
+
+def _there_span(q: str, memory: list[_Mention]) -> list[tuple[int, int, str]]:
+    """"there" -> "in <the latest place an earlier turn named>"."""
+    m = _THERE.search(q)
+    place = next((p for p in reversed(memory) if p.kind == "PLACE" and not _in_question(p, q)),
+                 None) if m else None
+    if m is None or place is None:
+        return []
+    name = place.text
+    return [(m.start(), m.end(), f"in {'the ' if name.isupper() else ''}{name}")]
+
+
 def _apply(q: str, spans: list[tuple[int, int, str]]) -> str:
     out, last = [], 0
     for start, end, rep in sorted(spans):
@@ -414,7 +438,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
 
 def _resolve(q: str, memory: list[_Mention]) -> str:
     pairs = _pair_spans(q, _pair(memory))
-    spans = pairs + [s for s in _pronoun_spans(q, memory)
+    spans = pairs + [s for s in _pronoun_spans(q, memory) + _there_span(q, memory)
                      if not any(a <= s[0] < b for a, b, _ in pairs)]
     return _apply(q, spans) if spans else q
 

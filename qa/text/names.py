@@ -214,7 +214,9 @@ def _run_entities(text: str, run: list[Tok], after: str, before: str,
                   starts: bool) -> list[Entity]:
     """The names in one run of capitalised tokens (none, one, or a place and a name)."""
     # drop sentence-initial function words ("But Macron said"), keep the rest
-    while run and run[0].text.lower() in COMMON and not run[0].possessive:
+    while run and run[0].text.lower() in COMMON and not run[0].possessive and \
+            not (len(run) == 1 and run[0].text.isupper() and len(run[0].text) > 1):
+        # (a lone "US" is a name, not "us")
         run = run[1:]
     if not run:
         return []
