@@ -86,6 +86,8 @@ class QuestionInfo:
             hold them ("Yosemite National Park"), and one that does fits better.
         relative: For "the day before X": ``(unit, -1 or 1, X)``.
         years: Years the question dates its event in.
+        phrases: The question's names of several words that are not people's ("Tour de
+            France"): an article about them names them whole.
     """
 
     text: str
@@ -110,6 +112,7 @@ class QuestionInfo:
     relative: tuple[str, int, str] | None = None
     years: frozenset[int] = field(default_factory=frozenset)
     type_words: frozenset[str] = field(default_factory=frozenset)
+    phrases: frozenset[str] = field(default_factory=frozenset)
 
 
 def clauses(q: str) -> tuple[str, str]:
@@ -449,7 +452,9 @@ def analyse_question(question: str) -> QuestionInfo:
         naming=kind in {SENTENCE, ENTITY} and bool(_NAMING.search(low)), key=frozenset(key),
         descr=frozenset(descr), speaker_role=frozenset(speaker_role),
         since=since_m.group(1) if since_m else "", relative=relative, years=years_asked(ask),
-        type_words=frozenset(asked_type))
+        type_words=frozenset(asked_type),
+        phrases=frozenset(e.text for e in q_ents if len(e.text.split()) > 1 and
+                          e.kind != "PERSON" and q[:e.start].strip()))  # not "Besides France"
 
 
 def years_asked(ask: str) -> frozenset[int]:

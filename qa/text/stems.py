@@ -56,6 +56,11 @@ def stem(word: str) -> str:
     return str(shared_stemmer().stemWord(w))
 
 
+def content_words(text: str) -> list[str]:
+    """The lower-cased words of ``text`` in order, stop words left out."""
+    return [lo for lo in (w.lower() for w in WORD.findall(text)) if lo not in Q_STOP]
+
+
 def stems(text: str) -> set[str]:
     """The stems of the content words of ``text`` (and of the parts of hyphenated words)."""
     out: set[str] = set()

@@ -9,7 +9,7 @@ from datetime import date
 from qa.text.names import find_entities
 from qa.text.passages import passage_sentences
 from qa.text.roles import Role, person_roles
-from qa.text.stems import defined_acronyms, stems
+from qa.text.stems import content_words, defined_acronyms, stems
 from vectorstore.types import Passage
 
 
@@ -62,6 +62,7 @@ class Context:
         self._surnames: dict[str, frozenset[str]] = {}
         self._told: dict[str, set[str]] = {}
         self._acronyms: dict[str, dict[str, set[str]]] = {}
+        self._phrase_text: dict[str, str] = {}
 
     def ref(self, pi: int) -> date | None:
         """The date relative dates in passage ``pi`` count from (its article's, else as_of)."""
@@ -97,6 +98,15 @@ class Context:
         if aid not in self._told:
             self._told[aid] = stems(f"{self.passages[pi].title} {self.article_text(pi)}")
         return self._told[aid]
+
+    def article_phrase_text(self, pi: int) -> str:
+        """``pi``'s article as retrieved (title and passages): its :func:`content_words`
+        joined by spaces."""
+        aid = self.passages[pi].article_id
+        if aid not in self._phrase_text:
+            self._phrase_text[aid] = " ".join(content_words(
+                f"{self.passages[pi].title}. {self.article_text(pi)}"))
+        return self._phrase_text[aid]
 
     def acronyms(self, pi: int) -> dict[str, set[str]]:
         """The acronyms ``pi``'s article defines ("Athletics Kenya (AK)"): acronym -> the

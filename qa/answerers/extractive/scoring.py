@@ -43,7 +43,7 @@ from qa.answerers.extractive.weights import Weights
 from qa.text.analysis import DATE, ENTITY, NUMBER, PERSON, PLACE, REASON, ROLE, TYPED, QuestionInfo
 from qa.text.names import Entity, find_entities, gender_of
 from qa.text.passages import passage_sentences
-from qa.text.stems import stems
+from qa.text.stems import content_words, stems
 from vectorstore.text.dates import find_dates
 from vectorstore.types import Passage
 
@@ -353,6 +353,19 @@ def unbound_share(info: QuestionInfo, ctx: Context, best: Sent) -> float:
     return len(info.proper - ctx.article_stems(best.p)) / len(info.proper)
 
 
+def unnamed_phrases(info: QuestionInfo, ctx: Context, best: Sent) -> bool:
+    """The article of ``best`` never names one of the question's names of several words, not
+    even two of its words together ("Tour de France": not "Tour Championships ... France's
+    Mauresmo"; "NHL Stanley Cup Final": "Stanley Cup" will do)."""
+    told = f" {ctx.article_phrase_text(best.p)} "
+    for name in info.phrases:
+        words = content_words(name)
+        if len(words) > 1 and not any(f" {a} {b} " in told
+                                      for a, b in zip(words, words[1:], strict=False)):
+            return True
+    return False
+
+
 def evidence(info: QuestionInfo, ctx: Context, best: Sent, pcov: list[float],
              typed_ok: bool, w: Weights) -> float:
     """The evidence score behind answering with ``best`` (abstain under ``w.threshold``)."""
@@ -372,6 +385,8 @@ def evidence(info: QuestionInfo, ctx: Context, best: Sent, pcov: list[float],
         ev *= w.off_topic
     if info.proper and w.unbound_names:
         ev *= 1.0 - w.unbound_names * unbound_share(info, ctx, best)
+    if info.phrases and unnamed_phrases(info, ctx, best):
+        ev *= w.unnamed_phrase
     if info.speaker:
         prev = ctx.sentence_before(best)
         if not quotes(best, info.speaker, prev):

@@ -114,6 +114,9 @@ class Weights:
     unbound_names: float = 0.3
     """x the share of the question's names that the answer's article (its retrieved
     passages and its title) does not mention, taken off (it is about something else)."""
+    unnamed_phrase: float = 0.6
+    """x when the answer's article never names a name of several words the question names
+    ("Tour de France"), not even two of its words together."""
     off_topic: float = 0.75
     """x when none of the question's own words is in the sentence..."""
     off_topic_words: int = 1
