@@ -236,6 +236,9 @@ def _kind_of(low: str) -> tuple[str, str, str, str]:
     if re.search(r"^\W*what\s+(?:did|does|do|will|would)\b.*\bcost\W*$", low) or re.search(
             r"\bwhat\s+(?:was|is|were|will\s+be)\s+the\s+(?:cost|price)\s+of\b", low):
         return NUMBER, "", "", ""  # "what did the network cost?"
+    if re.search(r"^\W*what\s+(?:was|is|were|are)\s+(?:[\w'’]+\s+){1,3}?(?:winning|finishing|"
+                 r"race|lap|record|best|qualifying)\s+times?\W*$", low):
+        return NUMBER, "", "", ""  # "what was her winning time?": a duration
     if re.search(r"\b(what|which)\s+(number|percentage|percent|share|proportion|amount|"
                  r"price|sum|fraction|magnitude|total)\b", low):
         return NUMBER, "", "", ""
@@ -340,7 +343,8 @@ def _shape(kind: str, low: str) -> str:
     if re.search(r"\bhow old\b", low):
         return "age"
     if re.search(r"\bhow long\s+(?:did|does|do|will|would|has|have|had|can|could|should|"
-                 r"must|might)\b", low):
+                 r"must|might)\b|\b(?:winning|finishing|race|lap|record|best|qualifying)\s+"
+                 r"times?\W*$", low):
         return "duration"  # "how long will he be out?": six weeks, not "two bones"
     if re.search(r"\b(percent|percentage|per cent|share|proportion)\b", low):
         return "percent"

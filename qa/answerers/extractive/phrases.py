@@ -449,4 +449,11 @@ def number_phrase(sentence: str, info: QuestionInfo, ref: date | None = None) ->
 
     best = max(nums, key=rank)
     phrase = best[2]
+    if info.shape == "duration":  # "14 minutes 32.93 seconds", "three hours and 20 minutes"
+        end = best[1]
+        for n in find_numbers(sentence):
+            if n[0] >= end and DURATION.search(n[3]) and \
+                    re.fullmatch(r"\s*(?:,|and|,\s*and)?\s*", sentence[end:n[0]]):
+                end = n[1]
+        phrase = sentence[best[0]:end]
     return phrase[0].upper() + phrase[1:]
