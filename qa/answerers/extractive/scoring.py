@@ -43,6 +43,7 @@ from qa.answerers.extractive.weights import Weights
 from qa.text.analysis import DATE, ENTITY, NUMBER, PERSON, PLACE, REASON, ROLE, TYPED, QuestionInfo
 from qa.text.names import Entity, find_entities, gender_of
 from qa.text.passages import passage_sentences
+from qa.text.places import country_key
 from qa.text.stems import content_words, stems
 from vectorstore.text.dates import find_dates
 from vectorstore.types import Passage
@@ -215,7 +216,26 @@ def score_sentences(info: QuestionInfo, ctx: Context,
     pcov = [sum(wt for t, wt in weight.items() if t in ps) / total for ps in pstems]
     for i in range(len(sents)):
         _score_one(info, ctx, sents, i, weight, total, pcov, w)
+    asked = scene_places(info.text) if w.scene_place else set()
+    for s in sents if asked else ():  # "cost in the US": "across the US ... costs $250"
+        if place_keys(s.text) & asked:
+            s.score += w.scene_place
     return sents, pcov
+
+
+_SCENE = re.compile(r"\b(?:in|at|across|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def place_keys(text: str) -> set[str]:
+    """The places ``text`` names, a country by its one key ("US" and "America" alike)."""
+    return {country_key(e.text) or e.text.lower() for e in find_entities(text)
+            if e.kind == "PLACE"}
+
+
+def scene_places(text: str) -> set[str]:
+    """The places ``text`` sets its scene in ("in the US"), as :func:`place_keys`."""
+    return {country_key(e.text) or e.text.lower() for e in find_entities(text)
+            if e.kind == "PLACE" and _SCENE.search(text[:e.start])}
 
 
 def _event_day(ev_stems: set[str], ctx: Context, sents: list[Sent]) -> tuple[date | None, float]:

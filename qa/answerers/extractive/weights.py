@@ -83,6 +83,8 @@ class Weights:
     short_penalty: float = 0.1
     long_words: int = 60
     long_penalty: float = 0.05
+    scene_place: float = 0.05
+    """Added to a sentence naming the place the question sets its scene in ("in the US")."""
     echo_penalty: float = 0.2
     """Taken off a sentence that asks a question or only repeats the question."""
     reason_bonus: float = 0.05
