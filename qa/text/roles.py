@@ -8,16 +8,15 @@ from dataclasses import dataclass
 
 from qa.text.names import TITLES, Entity, find_entities
 from qa.text.places import DEMONYMS, NATIONALITIES, country_key
-from qa.text import wordlists
 from qa.text.stems import BRITISH, stem
-from qa.text.wordlists import words
+from qa.text.wordlists import phrases, words
 
 __all__ = ["PORTFOLIOS", "ROLE_NOUNS", "Role", "affiliations", "person_roles", "role_kin"]
 
 ROLE_NOUNS = words("role_nouns")
 PORTFOLIOS = words("portfolios")
 _SYNONYMS = [frozenset(stem(w) for w in line.split())
-             for line in wordlists.phrases("role_synonym_groups")]
+             for line in phrases("role_synonym_groups")]
 
 
 def role_kin(role_stems: frozenset[str] | set[str]) -> frozenset[str]:

@@ -154,6 +154,14 @@ def test_it_is_what_a_which_question_was_answered_with() -> None:
     assert rewrite("Who wrote it?", h2) == "Who wrote Small Island?"
 
 
+def test_there_is_the_place_and_it_the_product_of_the_last_question() -> None:
+    h = [_turn("When will Sony's PlayStation Portable go on sale in the US?", "24 March [1]")]
+    assert rewrite("How much will it cost there?", h) == \
+        "How much will Sony's PlayStation Portable cost in the US?"
+    # an existential "there" is no place
+    assert rewrite("Is there a cheaper model?", h) == "Is there a cheaper model?"
+
+
 def test_it_is_the_subject_not_the_scene_of_the_last_question() -> None:
     h = [_turn("How many subscribers did AOL lose in the fourth quarter?", "464,000 [1]")]
     assert rewrite("Which company owns it?", h) == "Which company owns AOL?"
@@ -163,7 +171,7 @@ def test_it_is_the_subject_not_the_scene_of_the_last_question() -> None:
         "What operating system will the laptop run?"
     h3 = [_turn("When will the console go on sale in the US?", "24 March [1]")]
     assert rewrite("How much will it cost there?", h3) == \
-        "How much will the console cost there?"
+        "How much will the console cost in the US?"
     # only a scene ("in the US") or places after "between": "it" is left as asked
     for first in ("When will Sony go on sale in the US?",
                   "How many prisoners were exchanged between Russia and Ukraine?"):

@@ -48,7 +48,9 @@ def test_an_age_is_read_as_news_writes_it(sentence: str, number: str, expected: 
     ("How many dollars did the plan cost?", "money"),
     ("How much did the network cost?", "money"),
     ("What percentage of voters backed him?", "percent"),
-    ("How long will Robben be out?", ""),
+    ("How long will Robben be out?", "duration"),
+    ("What was her winning time?", "duration"),
+    ("How long is the new bridge?", ""),  # a length or a time: not said
     ("He would reward women with a large sum of money if they give birth to how many "
      "children?", "count"),  # the counted noun decides, not a money word elsewhere
     ("How much have gas prices increased over the past year?", ""),  # a change: % or amount
@@ -141,3 +143,22 @@ def test_which_national_park_is_answered_with_the_park(answerer: ExtractiveAnswe
     p = _passage("A wildfire raging in central California's Mariposa County outside Yosemite "
                  "National Park forced thousands of people to evacuate their communities.")
     assert answerer.run(q, [p]).text.startswith("Yosemite National Park")  # not the county
+
+
+def test_how_long_takes_the_whole_duration_not_another_number(
+        answerer: ExtractiveAnswerer) -> None:
+    out = answerer.run("How long will Jan Berger be out with his broken wrist?", [_passage(
+        "Winger Jan Berger has broken two bones in his wrist and will be out for at least "
+        "five weeks, the club said.")])
+    assert out.text.startswith("At least five weeks"), out.text  # not "two bones"
+    race = answerer.run("What was Anna Kolar's winning time?", [_passage(
+        "Anna Kolar won the indoor 3,000m in 8 minutes 21.05 seconds, a meeting record.")])
+    assert race.text.startswith("8 minutes 21.05 seconds"), race.text
+
+
+def test_a_figure_is_given_as_written_not_converted_nor_the_old_one(
+        answerer: ExtractiveAnswerer) -> None:
+    out = answerer.run("How much profit did Brightline Media make in the quarter?", [_passage(
+        "Quarterly profit at Brightline Media rose 40% to $2.4bn (£1.3bn) in the quarter, "
+        "from $1.7bn a year earlier.")])
+    assert out.text.startswith("$2.4bn"), out.text

@@ -7,7 +7,7 @@ import pytest
 from qa.text.names import Entity, find_entities, find_people, full_name, gender_of
 from qa.text.numbers import find_numbers
 from qa.text.places import country_key, is_place, place_class
-from qa.text.roles import affiliations, person_roles
+from qa.text.roles import affiliations, person_roles, role_kin
 
 MEETING = ("Jean-Yves Le Drian and Florence Parly of France and Russia’s Sergei Lavrov and "
            "Sergei Shoigu met. French President Emmanuel Macron was absent. Parly told TASS "
@@ -70,6 +70,13 @@ def test_places_organisations_and_acronyms_are_classed() -> None:
     assert kinds("What did Parly tell TASS?")["TASS"] == "ORG"
     assert kinds("Talks were held in Buenos Aires.")["Buenos Aires"] == "PLACE"
     assert kinds("The Moscow Mayor Sergei Sobyanin spoke.")["Moscow"] == "PLACE"
+    # a place leading an institution's name is part of it
+    assert kinds("He took an MSc at the Massachusetts Institute of Technology.") == {
+        "MSc": "OTHER", "Massachusetts Institute of Technology": "ORG"}
+    # a lone "US" is the country, not "us"; before a title it still is no part of the name
+    assert kinds("It goes on sale in the US soon.")["US"] == "PLACE"
+    assert kinds("US President Joe Biden spoke.") == {"Joe Biden": "PERSON"}
+    assert "us" not in kinds("Pictures of us were shown.")
 
 
 @pytest.mark.parametrize(("name", "gender"), [
@@ -162,6 +169,14 @@ def test_person_roles_read_titles_appositions_and_said_clauses() -> None:
     apposition = person_roles("Sergei Lavrov, Russia's foreign minister, spoke first.")
     assert [r.phrase for r in apposition["lavrov"]] == ["Russia's foreign minister"]
     assert apposition["lavrov"][0].words == frozenset({"russia's", "foreign", "minister"})
+    both = person_roles("\"We met every goal,\" chairman and chief executive Richard Holt said.")
+    assert [r.phrase for r in both["holt"]] == ["chairman and chief executive"]
+
+
+def test_posts_named_in_other_words_are_kin() -> None:
+    assert role_kin(frozenset({"head"})) >= {"chief", "boss", "leader"}
+    assert "coach" not in role_kin(frozenset({"head"}))  # kin of kin is not kin
+    assert role_kin(frozenset({"minist"})) == {"minist"}
 
 
 def _portfolios(roles: dict, surname: str) -> set[str]:
