@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from qa.answerers import ABSTAIN
@@ -10,6 +11,7 @@ from qa.answerers.extractive.cues import PRONOUN_START, continues, same_content
 from qa.answerers.extractive.ner_types import model_phrase
 from qa.answerers.extractive.phrases import (
     date_phrase,
+    in_question,
     number_phrase,
     people_phrase,
     place_phrase,
@@ -17,7 +19,9 @@ from qa.answerers.extractive.phrases import (
 )
 from qa.answerers.extractive.scoring import soft_typed
 from qa.answerers.extractive.weights import Weights
-from qa.text.analysis import DATE, NUMBER, PERSON, PLACE, ROLE, TYPED, QuestionInfo
+from qa.text.analysis import DATE, ENTITY, NUMBER, PERSON, PLACE, ROLE, TYPED, QuestionInfo
+from qa.text.ner import THING_NOUN_LABELS
+from qa.text.passages import passage_sentences
 from qa.types import Citation
 from vectorstore.types import Passage
 
@@ -66,11 +70,47 @@ def _typed_answer(info: QuestionInfo, ctx: Context, best: Sent) -> Composed | No
         if found is not None:
             text, pi, span = found
             return f"{text} [1]", [Citation(1, passages[pi], span)], True
+    elif info.kind == ENTITY and info.sub in WORK_NOUNS:
+        return titled_work(info, ctx, best)
     if info.kind in {PERSON, PLACE, NUMBER}:
         phrase = model_phrase(info, best, ctx, phrase)  # the NER model checks the rules' phrase
     if phrase:
         return f"{phrase} [1]", [Citation(1, p, (best.start, best.end))], True
     return None
+
+
+#: "Which <show, film...>": the works news names in quotes.
+WORK_NOUNS = frozenset(n for n, labels in THING_NOUN_LABELS.items() if "WORK_OF_ART" in labels)
+_QUOTED = re.compile(r"[“\"‘']([A-Z0-9][^“”\"‘’']{1,60}?)[”\"’'](?![a-z])")
+
+
+def titled_work(info: QuestionInfo, ctx: Context, best: Sent) -> Composed | None:
+    """For "which show": when ``best`` speaks of "the wildly popular South Korean show" but
+    names none, the title its article quotes most (“Squid Game”), cited where it stands."""
+    if _QUOTED.search(best.text) or not re.search(
+            rf"\b(?:the|a|an|this|its|their|his|her)\s+(?:[\w'’-]+\s+){{0,4}}{info.sub}\b",
+            best.text, re.IGNORECASE):
+        return None
+    aid = ctx.passages[best.p].article_id
+    found: dict[str, list[tuple[int, int, int]]] = {}  # title -> (passage, start, end) seen
+    for pi, p in enumerate(ctx.passages):
+        if p.article_id != aid:
+            continue
+        for text, span in ((p.title, None), (p.text, True)):
+            for m in _QUOTED.finditer(text or ""):
+                title = m.group(1).strip()
+                if not in_question(title, info) and len(title.split()) <= 8:
+                    where = (pi, m.start(), m.end()) if span else (pi, -1, -1)
+                    found.setdefault(title, []).append(where)
+    if not found:
+        return None
+    title, seen = max(found.items(), key=lambda kv: len(kv[1]))
+    pi, start, _ = next((x for x in seen if x[1] >= 0), seen[0])
+    p = ctx.passages[pi]
+    if start < 0:  # only the headline quotes it
+        return f"{title} [1]", [Citation(1, p, (0, 0))], True
+    a, b = next(((a, b) for a, b in passage_sentences(p) if a <= start < b), (start, start))
+    return f"{title} [1]", [Citation(1, p, (a, b))], True
 
 
 def _second(sents: list[Sent], best: Sent, w: Weights) -> Sent | None:
