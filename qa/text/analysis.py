@@ -291,7 +291,7 @@ def _sub_kind(kind: str, low: str, type_noun: str, unit: str, sub: str) -> str:
         return "city" if type_noun in {"city", "cities", "town", "capital", "village"} else \
             "country" if type_noun in {"country", "countries", "nation", "nations"} else \
             "region" if type_noun in {"region", "province", "territory", "state", "states",
-                                      "county", "area"} else ""
+                                      "county"} else ""
     elif kind == NUMBER and unit:
         noun = unit
         if any(stem(n) == noun for n in PERSON_NOUNS) or noun in {"minist", "leader"}:
