@@ -17,7 +17,7 @@ from qa.text.names import COMMON, Entity, find_entities
 from qa.text.numbers import MONEY
 from qa.text.places import country_aliases, country_key
 from qa.text.roles import PORTFOLIOS, ROLE_NOUNS
-from qa.text.stems import BRITISH, Q_STOP, WORD, stem
+from qa.text.stems import BRITISH, IRREGULAR, Q_STOP, WORD, stem
 from vectorstore.text.dates import find_dates
 
 PERSON, DATE, PLACE, NUMBER, REASON, SENTENCE, ENTITY, ROLE = \
@@ -162,6 +162,23 @@ def _type_noun_kind(low: str) -> tuple[str, str]:
     if m.group(1) == "which":
         return ENTITY, ""
     return SENTENCE, ""
+
+
+def which_head(question: str) -> str:
+    """The head noun of a "which <...> <noun>" phrase, lower-cased ("which virus *outbreak*",
+    "which *condiment*, ..."); "" when there is none."""
+    m = re.search(r"\bwhich\s+((?:[\w'’.-]+\s*){1,4})", question.lower())
+    if not m:
+        return ""
+    words: list[str] = []
+    for w in re.findall(r"[\w'’.-]+|[,;:?!]", m.group(1)):
+        if not re.fullmatch(r"[\w'’-]+", w) or re.fullmatch(
+                r"is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|be|been|"
+                r"to|that|who|which|in|of|for|with|at|on|from|by|remains?|and|or", w) or \
+                words and (w in IRREGULAR or re.fullmatch(r"\w{3,}ed", w)):
+            break  # past the noun phrase: a verb ("which team *won*") or a preposition
+        words.append(w)
+    return words[-1] if words else ""
 
 
 def _portfolio(word: str) -> str:

@@ -19,9 +19,21 @@ from qa.answerers.extractive.phrases import (
 )
 from qa.answerers.extractive.scoring import soft_typed
 from qa.answerers.extractive.weights import Weights
-from qa.text.analysis import DATE, ENTITY, NUMBER, PERSON, PLACE, ROLE, TYPED, QuestionInfo
+from qa.text.analysis import (
+    DATE,
+    ENTITY,
+    NUMBER,
+    PERSON,
+    PLACE,
+    ROLE,
+    TYPED,
+    QuestionInfo,
+    which_head,
+)
 from qa.text.ner import THING_NOUN_LABELS
 from qa.text.passages import passage_sentences
+from qa.text.places import DEMONYMS, is_place
+from qa.text.stems import Q_STOP
 from qa.types import Citation
 from vectorstore.types import Passage
 
@@ -72,6 +84,8 @@ def _typed_answer(info: QuestionInfo, ctx: Context, best: Sent) -> Composed | No
             return f"{text} [1]", [Citation(1, passages[pi], span)], True
     elif info.kind == ENTITY and info.sub in WORK_NOUNS:
         return titled_work(info, ctx, best)
+    elif info.kind == ENTITY and not best.typed:
+        return kind_named(info, ctx, best)
     if info.kind in {PERSON, PLACE, NUMBER}:
         phrase = model_phrase(info, best, ctx, phrase)  # the NER model checks the rules' phrase
     if phrase:
@@ -111,6 +125,43 @@ def titled_work(info: QuestionInfo, ctx: Context, best: Sent) -> Composed | None
         return f"{title} [1]", [Citation(1, p, (0, 0))], True
     a, b = next(((a, b) for a, b in passage_sentences(p) if a <= start < b), (start, start))
     return f"{title} [1]", [Citation(1, p, (a, b))], True
+
+
+_ADJECTIVE = re.compile(r"(?:est|ous|ful|ive|ic|al|able|ible|ish|less|ary|ing|ed)$")
+
+
+def kind_named(info: QuestionInfo, ctx: Context, best: Sent) -> Composed | None:
+    """For "which virus outbreak" when ``best`` names none: the word its article puts before
+    the asked noun more than once ("the monkeypox outbreak", "Monkeypox outbreak: ..."),
+    cited where it first stands."""
+    head = which_head(info.text)
+    if not head:
+        return None
+    pattern = re.compile(rf"\b([\w.’'-]+)\s+{re.escape(head)}(?:s|es)?\b", re.IGNORECASE)
+    aid = ctx.passages[best.p].article_id
+    seen: dict[str, list[tuple[int, int]]] = {}
+    for pi, p in enumerate(ctx.passages):
+        if p.article_id != aid:
+            continue
+        for text, span in ((p.title, False), (p.text, True)):
+            for m in pattern.finditer(text or ""):
+                word = re.sub(r"['’]s$", "", m.group(1))
+                low = word.lower()
+                if low in Q_STOP or low in info.words or _ADJECTIVE.search(low) or \
+                        is_place(low) or low in DEMONYMS or not re.search(r"[a-z]", low):
+                    continue  # "the largest/famous outbreak", "a Paraguay novel": no name
+                seen.setdefault(low, []).append((pi, m.start() if span else -1))
+    common = [(len(v), k) for k, v in seen.items() if len(v) >= 2]
+    if not common:
+        return None
+    word = max(common)[1]
+    pi, start = next((x for x in seen[word] if x[1] >= 0), seen[word][0])
+    p = ctx.passages[pi]
+    answer = word[0].upper() + word[1:]
+    if start < 0:
+        return f"{answer} [1]", [Citation(1, p, (0, 0))], True
+    a, b = next(((a, b) for a, b in passage_sentences(p) if a <= start < b), (start, start))
+    return f"{answer} [1]", [Citation(1, p, (a, b))], True
 
 
 def _second(sents: list[Sent], best: Sent, w: Weights) -> Sent | None:
