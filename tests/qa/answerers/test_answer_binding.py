@@ -83,3 +83,31 @@ def test_the_place_a_question_is_set_in_is_preferred(answerer: ExtractiveAnswere
                   "$250.", "file:u.txt", 0.6, "Zephyr console queues")
     assert answerer.run(q, [japan, us]).text.startswith("$250")
     assert answerer.run(q.replace(" in the US", ""), [japan, us]).text.startswith("About 19,800")
+
+
+def test_which_show_takes_the_title_its_article_quotes(answerer: ExtractiveAnswerer) -> None:
+    q = "Which hugely popular show was renewed for a new season?"
+    p = _passage("The streaming service said Sunday that the hugely popular Danish show was "
+                 "renewed for a new season. “Harbour Lights” drew 90 million viewers. Its "
+                 "writer said “Harbour Lights” would return in 2024.", title="'Harbour Lights' "
+                 "is coming back")
+    out = answerer.run(q, [p])
+    assert out.text.startswith("Harbour Lights"), out.text
+    assert out.citations[0].quote_text.startswith("“Harbour Lights” drew")
+    unquoted = _passage("The streaming service said Sunday that the hugely popular Danish show "
+                        "was renewed for a new season.")
+    assert answerer.run(q, [unquoted]).text.startswith("The streaming service")
+
+
+def test_which_virus_outbreak_takes_the_word_before_outbreak(
+        answerer: ExtractiveAnswerer) -> None:
+    q = "The agency opened an emergency centre to respond to which virus outbreak?"
+    p = _passage("The agency said it was opening its emergency centre on Tuesday. Officials "
+                 "said the largest outbreak is in Spain. Cowpox outbreaks have happened before "
+                 "and the cowpox outbreak will be contained, they said.",
+                 title="Cowpox outbreak: centre opens")
+    out = answerer.run(q, [p])
+    assert out.text.startswith("Cowpox"), out.text  # not "largest", named twice or more
+    once = _passage("The agency said it was opening its emergency centre on Tuesday. The "
+                    "largest outbreak is in Spain.")
+    assert not answerer.run(q, [once]).text.startswith(("Largest", "Spain"))

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from qa import NewsDesk
 from qa.answerers.extractive import DEFAULT_THRESHOLD, ExtractiveAnswerer, Weights
-from qa.text.analysis import analyse_question
+from qa.text.analysis import analyse_question, which_head
 from qa.text.names import find_entities, find_people, gender_of
 from qa.text.numbers import find_numbers
 from qa.text.places import country_key, place_class
@@ -409,6 +409,14 @@ def test_question_constraints() -> None:
     assert analyse_question("What did Lavrov tell TASS?").speaker == "lavrov"
     assert analyse_question("What post does Florence Parly hold?").kind == "ROLE"
     assert analyse_question("Which news agency did she call?").kind == "ENTITY"
+    assert analyse_question("She visited which area this week?").sub == ""  # any place
+    assert analyse_question("Which province did she visit?").sub == "region"
+    assert analyse_question("Who is the chairman and chief executive of Veloce?").roles == {
+        "chairman", "chief", "execut"}
+    assert [which_head(q) for q in ("To respond to which virus outbreak?",
+                                    "Shops cannot stock which condiment, sparking anger.",
+                                    "Which team won?", "Which company reported a loss?",
+                                    "Who won?")] == ["outbreak", "condiment", "team", "company", ""]
 
 
 def test_affiliations_roles_and_places() -> None:
