@@ -326,13 +326,19 @@ def has_typed(info: QuestionInfo, s: Sent, ctx: Context) -> bool:
 
 def _dated_as_asked(s: Sent, p: Passage, years: frozenset[int]) -> bool:
     """The sentence dates something in one of ``years`` ("on September 9" in an article of
-    2019 does), or names no year and comes from an article of one of them."""
+    2019 does), or names no year and comes from an article of one of them or a passage
+    naming one."""
     dated = [d for d in find_dates(s.text, p.published) if d.first is not None]
     if any(d.first and d.last and any(d.first.year <= y <= d.last.year for y in years)
            for d in dated):
         return True
     named = re.findall(r"\b(?:19|20)\d\d\b", s.text)
-    return not named and p.published is not None and p.published.year in years
+    if named:
+        return False
+    # no year of its own: its article's, or the asked one its passage names ("the
+    # insurrection on January 6, 2021 ... for 187 minutes" in an article of 2022)
+    return p.published is not None and p.published.year in years or \
+        any(re.search(rf"\b{y}\b", p.text) for y in years)
 
 
 def soft_typed(info: QuestionInfo) -> bool:
