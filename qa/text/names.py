@@ -215,6 +215,8 @@ def _run_entities(text: str, run: list[Tok], after: str, before: str,
     """The names in one run of capitalised tokens (none, one, or a place and a name)."""
     # drop sentence-initial function words ("But Macron said"), keep the rest
     while run and run[0].text.lower() in COMMON and not run[0].possessive and \
+            not (run[0].text.lower() not in {"the", "a", "an"} and len(run) > 1 and
+                 is_place(f"{run[0].text} {run[1].text}".lower())) and \
             not (len(run) == 1 and run[0].text.isupper() and len(run[0].text) > 1):
         # (a lone "US" is a name, not "us")
         run = run[1:]
@@ -234,16 +236,23 @@ def _run_entities(text: str, run: list[Tok], after: str, before: str,
     if kind == "OTHER" and not strong and len(words) <= 3 and before.lower() in _AUX and \
             after[:1].islower() and after.lower() not in COMMON:
         kind = "PERSON"  # "What did Parly tell TASS?"
-    if kind in {"OTHER", "PLACE", "NORP", "ORG"} and titled is None and len(rest) > 1 \
-            and is_place(words[0]) and not is_place(" ".join(words)) and \
-            not (kind == "ORG" and "of" in words[1:]):
-        # "Moscow Mayor" / "France Parly": split off a leading place and classify the rest
-        # (not from "Massachusetts Institute of Technology": one name)
-        sub, sub_strong = _classify(words[1:], None, after, False)
-        out = [Entity(words[0], "PLACE", rest[0].start, rest[0].end, strong=True)]
+    lead = next((n for n in (3, 2, 1) if n < len(words) and is_place(" ".join(words[:n]))), 0)
+    if kind in {"OTHER", "PLACE", "NORP"} and titled is None and lead \
+            and not is_place(" ".join(words)):
+        # "Moscow Mayor" / "France Parly" / "New York Mayor Eric Adams": split off a leading
+        # place and read the rest (an organisation's name keeps its place: "New York Times",
+        # "Massachusetts Institute of Technology")
+        out = [Entity(text[rest[0].start:rest[lead - 1].end], "PLACE", rest[0].start,
+                      rest[lead - 1].end, strong=True)]
+        tail = rest[lead:]
+        t2, k2 = _title(tail) if len(tail) > 1 else (None, 0)
+        tail_words = words[lead + k2:] if t2 is not None else words[lead:]
+        sub, sub_strong = _classify(tail_words, t2, after, False)
         if sub != "OTHER":
-            out.append(Entity(text[rest[1].start:last_end], sub, rest[1].start,
-                              last_end, strong=sub_strong))
+            a = tail[k2].start if t2 is not None else tail[0].start
+            g = gender_of(f"{t2} {text[a:last_end]}" if t2 else text[a:last_end]) \
+                if sub == "PERSON" else ""
+            out.append(Entity(text[a:last_end], sub, a, last_end, g, strong=sub_strong))
         return out
     start = rest[0].start
     name = text[start:last_end]

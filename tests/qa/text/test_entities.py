@@ -73,6 +73,12 @@ def test_places_organisations_and_acronyms_are_classed() -> None:
     # a place leading an institution's name is part of it
     assert kinds("He took an MSc at the Massachusetts Institute of Technology.") == {
         "MSc": "OTHER", "Massachusetts Institute of Technology": "ORG"}
+    # "New" opens a place's name; a place leads a title and a name, not an organisation's
+    assert kinds("Abbott said that New York is now a drop-off location.")["New York"] == "PLACE"
+    assert kinds("New York Mayor Eric Adams spoke.") == {"New York": "PLACE",
+                                                        "Eric Adams": "PERSON"}
+    assert kinds("The New York Times said so.") == {"New York Times": "ORG"}
+    assert kinds("New rules apply.") == {}
     # a lone "US" is the country, not "us"; before a title it still is no part of the name
     assert kinds("It goes on sale in the US soon.")["US"] == "PLACE"
     assert kinds("US President Joe Biden spoke.") == {"Joe Biden": "PERSON"}
