@@ -4,6 +4,7 @@ many", a day near the asked event for "when"."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -162,3 +163,17 @@ def test_a_figure_is_given_as_written_not_converted_nor_the_old_one(
         "Quarterly profit at Brightline Media rose 40% to $2.4bn (£1.3bn) in the quarter, "
         "from $1.7bn a year earlier.")])
     assert out.text.startswith("$2.4bn"), out.text
+
+
+def test_a_passage_naming_the_asked_year_dates_its_sentences(
+        answerer: ExtractiveAnswerer) -> None:
+    q = ("How many minutes did the president let the violence go on at the Capitol on "
+         "January 6, 2021?")
+    later = date(2022, 7, 21)  # an article of the next year on the event
+    framed = "The committee investigating the riot at the Capitol on January 6, 2021, met again."
+    told = " Aides say the panel will show how the president let the violence go on for 187 minutes."
+    dated = answerer.run(q, [replace(_passage(framed + told), published=later)])
+    assert dated.text.startswith("187 minutes"), dated.text
+    undated = answerer.run(q, [replace(_passage(framed.replace(" on January 6, 2021,", "")
+                                                + told), published=later)])
+    assert undated.abstained, undated.text  # nothing ties it to that year
