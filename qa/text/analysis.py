@@ -243,13 +243,28 @@ def descriptor(ask: str) -> tuple[set[str], set[str], set[str]]:
     return countries, roles, used
 
 
+_AUX_VERBS = wordlists.words("auxiliaries") | {"are", "were", "have", "must", "might", "may"}
+_PLURAL = re.compile(r"\w+s|people|children|men|women|police|staff|cattle|personnel")
+
+
 def _kind_of(low: str) -> tuple[str, str, str, str]:
     """``(kind, unit, type noun, sub)`` from the asking sentence, lower-cased."""
-    m = re.search(r"\bhow\s+(many|much|old|long|far|tall|big|large|often)\b(?:\s+([\w'’]+))?",
+    m = re.search(r"\bhow\s+(many|much|old|long|far|tall|big|large|often)\b((?:\s+[\w'’-]+){0,3})",
                   low)
     if m:
-        noun = (m.group(2) or "").rstrip("'’")
-        return NUMBER, stem(noun) if noun and noun not in Q_STOP else "", "", ""
+        noun = ""
+        # the counted noun phrase's head: "how many baby *swings* and rockers were ...",
+        # "how many new *jobs*", "how many US *troops*" (not "people *work*")
+        for w in m.group(2).split():
+            w = w.rstrip("'’")
+            if w in Q_STOP or w in IRREGULAR or re.fullmatch(r"\w{3,}ed", w):
+                if noun or m.group(1) != "many" or w in _AUX_VERBS:
+                    break
+                continue  # a modifier before the noun
+            if noun and (m.group(1) != "many" or _PLURAL.fullmatch(noun)):
+                break
+            noun = w
+        return NUMBER, stem(noun) if noun else "", "", ""
     if re.search(r"^\W*what\s+(?:did|does|do|will|would)\b.*\bcost\W*$", low) or re.search(
             r"\bwhat\s+(?:was|is|were|will\s+be)\s+the\s+(?:cost|price)\s+of\b", low):
         return NUMBER, "", "", ""  # "what did the network cost?"

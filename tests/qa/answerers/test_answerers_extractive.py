@@ -410,6 +410,12 @@ def test_question_constraints() -> None:
     assert analyse_question("What post does Florence Parly hold?").kind == "ROLE"
     assert analyse_question("Which news agency did she call?").kind == "ENTITY"
     assert analyse_question("She visited which area this week?").sub == ""  # any place
+    # the counted noun is the noun phrase's head, past its modifiers
+    assert [analyse_question(q).unit for q in (
+        "Approximately how many positive monkeypox cases were there?",
+        "How many baby swings and rockers were recalled?", "How many US troops are there?",
+        "How many people work for Parmalat?", "How many did they sell?")] == [
+        "case", "swing", "troop", "peopl", ""]
     assert analyse_question("Which province did she visit?").sub == "region"
     assert analyse_question("Who is the chairman and chief executive of Veloce?").roles == {
         "chairman", "chief", "execut"}
