@@ -15,6 +15,7 @@ from functools import lru_cache
 from qa.text import wordlists
 from qa.text.names import COMMON
 from qa.text.places import DEMONYMS
+from vectorstore.text.numbers import ORDINAL_WORDS
 from vectorstore.text.stemming import shared_stemmer
 
 #: A word, with inner apostrophes, hyphens and pluses ("Russia's", "Russian-backed", "2+2").
@@ -34,6 +35,11 @@ BRITISH = wordlists.mapping("british_spellings")
 _CAMEL = re.compile(r"[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,})+")
 _CAMEL_PART = re.compile(r"[A-Z][a-z]+")
 
+_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
+#: "4th" -> "fourth" (to "20th").
+_ORDINAL = {f"{n}{'th' if 10 < n < 14 else _SUFFIX.get(n % 10, 'th')}": word
+            for n, word in enumerate(ORDINAL_WORDS, start=1)}
+
 _OUR = re.compile(r"^(colo|favo|hono|labo|neighbo|behavio|humo|rumo|vigo|harbo|armo|flavo|odo|"
                   r"savo|endeavo|fervo|clamo|splendo)ur")
 _ISE = re.compile(r"(?<=\w{3})is(e|ed|es|ing|ation|ations)$")
@@ -46,6 +52,7 @@ def stem(word: str) -> str:
     if w.endswith("'s"):
         w = w[:-2]
     w = IRREGULAR.get(w, w)
+    w = _ORDINAL.get(w, w)  # "4th of July" matches "Fourth of July"
     w = BRITISH.get(w, w)
     w = _OUR.sub(r"\1r", w)
     if len(w) >= 7:

@@ -9,6 +9,12 @@ import re
 NUMBER_WORDS: tuple[str, ...] = ("zero", "one", "two", "three", "four", "five", "six", "seven",
                                  "eight", "nine", "ten", "eleven", "twelve")
 
+#: "first" to "twentieth": ``ORDINAL_WORDS[n - 1]`` is the ``n``-th ("4th" is "fourth").
+ORDINAL_WORDS: tuple[str, ...] = (
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth", "twentieth")
+
 #: "thirteen" to "nineteen": ``TEEN_WORDS[n - 13]`` is ``n``.
 TEEN_WORDS: tuple[str, ...] = ("thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
                                "eighteen", "nineteen")

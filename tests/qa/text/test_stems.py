@@ -20,3 +20,9 @@ def test_defined_acronyms_are_the_names_their_capitals_spell() -> None:
 
 def test_content_words_keep_order_and_drop_stop_words() -> None:
     assert content_words("Who won the Tour de France?") == ["won", "tour", "de", "france"]
+
+
+def test_an_ordinal_in_digits_matches_its_word() -> None:
+    assert stems("4th of July") == stems("Fourth of July")
+    assert stems("the 21st century") != stems("the first century")  # words to the 20th only
+    assert stems("11th hour") == stems("eleventh hour") and stems("2nd") == stems("second")
