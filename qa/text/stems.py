@@ -72,7 +72,7 @@ def stems(text: str) -> set[str]:
     """The stems of the content words of ``text`` (and of the parts of hyphenated words)."""
     out: set[str] = set()
     for w in WORD.findall(text):
-        lo = w.lower()
+        lo = _ORDINAL.get(w.lower(), w.lower())
         if lo in Q_STOP:
             continue
         out.add(stem(lo))
