@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from qa.text import wordlists
 from qa.text.names import COMMON, Entity, find_entities
-from qa.text.numbers import MONEY
+from qa.text.number_questions import counted_noun, number_shape
 from qa.text.places import country_aliases, country_key
 from qa.text.roles import PORTFOLIOS, ROLE_NOUNS
 from qa.text.stems import BRITISH, IRREGULAR, Q_STOP, WORD, stem
@@ -243,27 +243,12 @@ def descriptor(ask: str) -> tuple[set[str], set[str], set[str]]:
     return countries, roles, used
 
 
-_AUX_VERBS = wordlists.words("auxiliaries") | {"are", "were", "have", "must", "might", "may"}
-_PLURAL = re.compile(r"\w+s|people|children|men|women|police|staff|cattle|personnel")
-
-
 def _kind_of(low: str) -> tuple[str, str, str, str]:
     """``(kind, unit, type noun, sub)`` from the asking sentence, lower-cased."""
     m = re.search(r"\bhow\s+(many|much|old|long|far|tall|big|large|often)\b((?:\s+[\w'’-]+){0,3})",
                   low)
     if m:
-        noun = ""
-        # the counted noun phrase's head: "how many baby *swings* and rockers were ...",
-        # "how many new *jobs*", "how many US *troops*" (not "people *work*")
-        for w in m.group(2).split():
-            w = w.rstrip("'’")
-            if w in Q_STOP or w in IRREGULAR or re.fullmatch(r"\w{3,}ed", w):
-                if noun or m.group(1) != "many" or w in _AUX_VERBS:
-                    break
-                continue  # a modifier before the noun
-            if noun and (m.group(1) != "many" or _PLURAL.fullmatch(noun)):
-                break
-            noun = w
+        noun = counted_noun(m.group(1), m.group(2))
         return NUMBER, stem(noun) if noun else "", "", ""
     if re.search(r"^\W*what\s+(?:did|does|do|will|would)\b.*\bcost\W*$", low) or re.search(
             r"\bwhat\s+(?:was|is|were|will\s+be)\s+the\s+(?:cost|price)\s+of\b", low):
@@ -367,37 +352,6 @@ def _weigh(q: str, preamble: str, ask: str, type_noun: str,
     return terms, proper, key
 
 
-def _shape(kind: str, low: str) -> str:
-    """For a number question: ``"percent"`` or ``"money"`` when it asks for one, ``"age"``
-    for "how old", ``"count"`` for another "how many" (neither a percentage nor money)."""
-    if kind != NUMBER:
-        return ""
-    if re.search(r"\bhow old\b", low):
-        return "age"
-    if re.search(r"\bhow long\s+(?:did|does|do|will|would|has|have|had|can|could|should|"
-                 r"must|might)\b|\b(?:winning|finishing|race|lap|record|best|qualifying)\s+"
-                 r"times?\W*$", low):
-        return "duration"  # "how long will he be out?": six weeks, not "two bones"
-    if re.search(r"\b(percent|percentage|per cent|share|proportion)\b", low):
-        return "percent"
-    many = re.search(r"\bhow many\s+((?:(?!(?:did|does|do|is|was|were|are|will|would|can|"
-                     r"could|has|have|had)\b)[\w.]+\s*){1,4})", low)  # the counted noun phrase
-    if many and not MONEY.search(many.group(1)):
-        return "count"  # "how many children", even beside "a large sum of money"
-    if re.search(r"\bhow much\b.*\b(?:increas|ris[ei]|rose|grow|grew|fall|fell|drop|jump|"
-                 r"climb|declin|surg|soar|plung|went up|gone up|go up)", low) and \
-            not re.search(r"\b(?:cost|costs|pay|paid|spend|spent|price)\b", low):
-        return ""  # a change: a percentage or an amount
-    if re.search(r"\bhow much\b(?!\s+(?:weight|water|rain|snow|time|land|space|"
-                 r"energy|power|food|fuel|oil|gas|more|longer|bigger|higher))", low) or \
-            re.search(r"\b(cost|price|paid|pay|spend|spent|worth|budget|fund|funding|"
-                      r"dollars|money|fine|salary|sum|amount)\b", low):
-        return "money"
-    if re.search(r"\bhow many\b", low):
-        return "count"
-    return ""
-
-
 def _person_asked(ask: str, low: str,
                   terms: dict[str, float]) -> tuple[set[str], set[str], set[str], bool]:
     """``(countries, roles, descr, identity)`` of the asked person; halves the weight of the
@@ -459,7 +413,7 @@ def analyse_question(question: str) -> QuestionInfo:
     sub = _sub_kind(kind, low, type_noun, unit, sub)
     q_ents = find_entities(q)
     terms, proper, key = _weigh(q, preamble, ask, type_noun, q_ents)
-    shape = _shape(kind, low)
+    shape = number_shape(low) if kind == NUMBER else ""
     countries: set[str] = set()
     roles: set[str] = set()
     descr: set[str] = set()

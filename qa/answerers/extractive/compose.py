@@ -120,11 +120,16 @@ def titled_work(info: QuestionInfo, ctx: Context, best: Sent) -> Composed | None
         return None
     title, seen = max(found.items(), key=lambda kv: len(kv[1]))
     pi, start, _ = next((x for x in seen if x[1] >= 0), seen[0])
-    p = ctx.passages[pi]
-    if start < 0:  # only the headline quotes it
-        return f"{title} [1]", [Citation(1, p, (0, 0))], True
+    return _cited_at(title, ctx.passages[pi], start)
+
+
+def _cited_at(answer: str, p: Passage, start: int) -> Composed:
+    """``answer``, cited by the sentence of ``p`` that holds offset ``start`` (by the
+    headline when ``start`` < 0: only the headline names it)."""
+    if start < 0:
+        return f"{answer} [1]", [Citation(1, p, (0, 0))], True
     a, b = next(((a, b) for a, b in passage_sentences(p) if a <= start < b), (start, start))
-    return f"{title} [1]", [Citation(1, p, (a, b))], True
+    return f"{answer} [1]", [Citation(1, p, (a, b))], True
 
 
 _ADJECTIVE = re.compile(r"(?:est|ous|ful|ive|ic|al|able|ible|ish|less|ary|ing|ed)$")
@@ -156,12 +161,7 @@ def kind_named(info: QuestionInfo, ctx: Context, best: Sent) -> Composed | None:
         return None
     word = max(common)[1]
     pi, start = next((x for x in seen[word] if x[1] >= 0), seen[word][0])
-    p = ctx.passages[pi]
-    answer = word[0].upper() + word[1:]
-    if start < 0:
-        return f"{answer} [1]", [Citation(1, p, (0, 0))], True
-    a, b = next(((a, b) for a, b in passage_sentences(p) if a <= start < b), (start, start))
-    return f"{answer} [1]", [Citation(1, p, (a, b))], True
+    return _cited_at(word[0].upper() + word[1:], ctx.passages[pi], start)
 
 
 def _second(sents: list[Sent], best: Sent, w: Weights) -> Sent | None:
