@@ -210,15 +210,21 @@ def _title(run: list[Tok]) -> tuple[str | None, int]:
     return titled, k
 
 
+def _opens_name(run: list[Tok]) -> bool:
+    """The run's first word, a common word, is part of the name: "New" of "New York", a lone
+    "US" (not "us")."""
+    first = run[0].text
+    if len(run) == 1:
+        return first.isupper() and len(first) > 1
+    return first.lower() not in {"the", "a", "an"} and is_place(f"{first} {run[1].text}".lower())
+
+
 def _run_entities(text: str, run: list[Tok], after: str, before: str,
                   starts: bool) -> list[Entity]:
     """The names in one run of capitalised tokens (none, one, or a place and a name)."""
     # drop sentence-initial function words ("But Macron said"), keep the rest
     while run and run[0].text.lower() in COMMON and not run[0].possessive and \
-            not (run[0].text.lower() not in {"the", "a", "an"} and len(run) > 1 and
-                 is_place(f"{run[0].text} {run[1].text}".lower())) and \
-            not (len(run) == 1 and run[0].text.isupper() and len(run[0].text) > 1):
-        # (a lone "US" is a name, not "us")
+            not _opens_name(run):
         run = run[1:]
     if not run:
         return []
