@@ -37,7 +37,7 @@ class Mention:
     gender: str
     turn: int
     pos: int
-    focus: bool = False  # what the turn's answer gave for "which X"
+    focus: str = ""  # for what the turn's answer gave for "which X": that noun X
     minor: bool = False  # after a preposition that sets a scene ("in the US")
 
 
@@ -91,7 +91,10 @@ def _focus(turn: Turn, text: str, ents: list[Entity]) -> str:
         if re.search(rf"\b{re.escape(asked.group(1))}\s*,?\s*$", text[:e.start],
                      re.IGNORECASE) and e.kind != "PERSON":
             return e.text
-    return ""
+    # "Time Warner said ... AOL ...": the first name the answer gives that the question does
+    # not (no one's, when a first name or title says it is a person's)
+    return next((e.text for e in ents if e.strong and not (e.kind == "PERSON" and e.gender)
+                 and not re.search(rf"\b{re.escape(e.text)}\b", q)), "")
 
 
 def _turn_memory(ti: int, turn: Turn, known_gender: dict[str, str]) -> list[Mention]:
@@ -130,7 +133,9 @@ def _turn_memory(ti: int, turn: Turn, known_gender: dict[str, str]) -> list[Ment
         if part == "q":
             out.extend(Mention(np, "TOPIC", "", ti, pos) for np, pos in topics(text))
         elif (focus := _focus(turn, text, ents)):
-            out.append(Mention(focus, "TOPIC", "", ti, _ANSWER_POS - 1, focus=True))
+            asked = re.match(r"\s*(?:which|what)\s+([\w-]+)", standalone(turn), re.IGNORECASE)
+            out.append(Mention(focus, "TOPIC", "", ti, _ANSWER_POS - 1,
+                               focus=asked.group(1).lower() if asked else "?"))
     return out
 
 
@@ -214,6 +219,14 @@ def person_for(memory: list[Mention], gender: str, q: str,
             if hit is not None:
                 return hit
     return None
+
+
+def focus_for(memory: list[Mention], noun: str) -> Mention | None:
+    """What the latest "which <noun>" question was answered with ("that company": the
+    company named)."""
+    return next((m for m in reversed(memory) if m.focus and
+                 re.sub(r"(?:e?s)$", "", m.focus) == re.sub(r"(?:e?s)$", "", noun.lower())),
+                None)
 
 
 def thing_for(memory: list[Mention], q: str) -> Mention | None:

@@ -11,6 +11,7 @@ from qa.conversation.memory import (
     AUX_BEFORE,
     WH,
     Mention,
+    focus_for,
     group_for,
     in_question,
     latest_pair,
@@ -163,6 +164,19 @@ def _there_span(q: str, memory: list[Mention]) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), f"in {'the ' if name.isupper() else ''}{name}")]
 
 
+_THAT_NOUN = re.compile(r"\b(?:that|this|the\s+same)\s+([a-z][\w-]+)\b", re.IGNORECASE)
+
+
+def _that_spans(q: str, memory: list[Mention]) -> list[tuple[int, int, str]]:
+    """"that company" -> the company an earlier "which company" question was answered with."""
+    out = []
+    for m in _THAT_NOUN.finditer(q):
+        ref = focus_for(memory, m.group(1))
+        if ref is not None and not in_question(ref, q):
+            out.append((m.start(), m.end(), ref.text))
+    return out
+
+
 def _apply(q: str, spans: list[tuple[int, int, str]]) -> str:
     out, last = [], 0
     for start, end, rep in sorted(spans):
@@ -206,6 +220,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
 def _resolve(q: str, memory: list[Mention]) -> str:
     pairs = _pair_spans(q, latest_pair(memory))
     spans = pairs + [s for s in _pronoun_spans(q, memory) + _there_span(q, memory)
+                     + _that_spans(q, memory)
                      if not any(a <= s[0] < b for a, b, _ in pairs)]
     return _apply(q, spans) if spans else q
 

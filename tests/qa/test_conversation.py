@@ -154,6 +154,13 @@ def test_it_is_what_a_which_question_was_answered_with() -> None:
     assert rewrite("Who wrote it?", h2) == "Who wrote Small Island?"
 
 
+def test_that_company_is_the_one_a_which_company_question_was_answered_with() -> None:
+    h = [_turn("Which company owns AOL?", "Time Warner said on Friday that it owns 8% of "
+                "Google. But its own internet business, AOL, had mixed fortunes. [1]")]
+    assert rewrite("Who founded that company?", h) == "Who founded Time Warner?"
+    assert rewrite("Who runs that website?", h) == "Who runs that website?"  # no such answer
+
+
 def test_there_is_the_place_and_it_the_product_of_the_last_question() -> None:
     h = [_turn("When will Sony's PlayStation Portable go on sale in the US?", "24 March [1]")]
     assert rewrite("How much will it cost there?", h) == \
