@@ -12,7 +12,7 @@ from datetime import date
 from qa.text.analysis import QuestionInfo
 from qa.text.names import COMMON, TITLES, Entity, find_entities, full_name
 from qa.text.numbers import MONEY, find_numbers
-from qa.text.places import DEMONYMS, place_class
+from qa.text.places import DEMONYMS, country_key, place_class
 from qa.text.roles import PORTFOLIOS, ROLE_NOUNS, Role, affiliations, role_kin
 from qa.text.stems import BRITISH, WORD, stem
 from vectorstore.text.dates import DateMention, find_dates, format_day, format_period
@@ -149,11 +149,15 @@ def titled(name: str, text: str) -> str:
     every word of it is a title word; else ``name``."""
     for m in re.finditer(_TITLED + re.escape(name) + r"\b", text):
         words = m.group(1).split()
+        country = ""
         while words and words[0].lower() not in TITLES:
-            words = words[1:]  # "Then-President", "US": not part of the title
+            # "Then-President": not part of the title; "UK Prime Minister": the office's
+            country = words[0] if country_key(words[0]) and not words[0].endswith(
+                ("'s", "’s")) else ""
+            words = words[1:]
         if words and all(w.lower() in TITLES or w in {"of", "the"} for w in words) \
                 and words[-1] not in {"of", "the"}:
-            return f"{' '.join(words)} {name}"
+            return " ".join(([country] if country else []) + words + [name])
     return name
 
 

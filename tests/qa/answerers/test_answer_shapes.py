@@ -110,8 +110,9 @@ def test_the_counted_noun_alone_does_not_bind_a_number(answerer: ExtractiveAnswe
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("President Joe Biden says he is fine.", "President Joe Biden"),
-    ("UK Prime Minister Boris Johnson resigned.", "Prime Minister Joe Biden"),
-    ("Texas Gov. Joe Biden said so.", "Gov. Joe Biden"),
+    ("UK Prime Minister Boris Johnson resigned.", "UK Prime Minister Joe Biden"),  # his office's
+    ("Russia's Prime Minister Boris Johnson spoke.", "Prime Minister Joe Biden"),
+    ("Texas Gov. Joe Biden said so.", "Gov. Joe Biden"),  # a state is no country
     ("Then-President Joe Biden said so.", "Joe Biden"),  # a former title is not his
     ("Joe Biden said so.", "Joe Biden"),
     ("Reporters Joe Biden met said so.", "Joe Biden"),  # not a title word
