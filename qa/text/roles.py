@@ -27,6 +27,8 @@ def role_kin(role_stems: frozenset[str] | set[str]) -> frozenset[str]:
         if group & role_stems:
             out |= group
     return frozenset(out)
+
+
 _ROLE_WORD = re.compile(r"[\w.'’-]+")
 _SAY_AFTER = r"(?:said|says|told|added|wrote|noted|stated|warned|explained|insisted|declared)"
 

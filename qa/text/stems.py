@@ -2,8 +2,9 @@
 
 :func:`stem` folds a word onto the form it is compared by: possessive dropped, irregular
 verbs to their base ("told" -> "tell"), British spellings to American ("defence" ->
-"defense", "-our" -> "-or", "-ise" -> "-ize"), a nationality word to its country
-("Russian" -> "Russia"), then the Porter 2 stemmer of :mod:`vectorstore.text.stemming`.
+"defense", "-our" -> "-or", "-ise" -> "-ize"), an ordinal in digits to its word ("4th" ->
+"fourth"), a nationality word to its country ("Russian" -> "Russia"), then the Porter 2
+stemmer of :mod:`vectorstore.text.stemming`.
 :func:`stems` gives the stems of a text's content words (question stop words left out).
 """
 
@@ -69,7 +70,8 @@ def content_words(text: str) -> list[str]:
 
 
 def stems(text: str) -> set[str]:
-    """The stems of the content words of ``text`` (and of the parts of hyphenated words)."""
+    """The stems of the content words of ``text`` (and of the parts of hyphenated words and
+    of glued names: "TimeWarner" also gives "time" and "warner")."""
     out: set[str] = set()
     for w in WORD.findall(text):
         lo = _ORDINAL.get(w.lower(), w.lower())
@@ -93,7 +95,7 @@ def defined_acronyms(text: str) -> list[tuple[str, str]]:
     for m in _DEFINED.finditer(text):
         words = m.group(1).split()
         acro = m.group(2)
-        # the name is the shortest tail of the run whose capitals spell the acronym
+        # the name is the longest tail of the run whose capitals spell the acronym
         for i in range(len(words)):
             tail = words[i:]
             if "".join(w[0] for w in tail if w[0].isupper()) == acro:
