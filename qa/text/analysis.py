@@ -133,6 +133,11 @@ def noun_in(word: str, nouns: frozenset[str]) -> bool:
         or word.endswith("es") and word[:-2] in nouns)
 
 
+#: A word past the noun phrase of "which/what <...>": a verb or a preposition.
+_PHRASE_END = re.compile(r"is|are|was|were|do|does|did|has|have|had|will|would|can|could|"
+                         r"should|be|been|to|that|who|which|in|of|for|with|at|on|from|by")
+
+
 def _type_noun_kind(low: str) -> tuple[str, str]:
     """The kind a "which/what <noun>" question asks for, and that noun."""
     m = re.search(r"\b(which|what)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", low)
@@ -144,8 +149,7 @@ def _type_noun_kind(low: str) -> tuple[str, str]:
         if i == 0 and m.group(1) == "what" and re.fullmatch(r"\w+(?:ed|ing)|\w+[^s]s", w) and \
                 w not in PERSON_NOUNS | PLACE_NOUNS | DATE_NOUNS | ENTITY_NOUNS:
             break  # "what happened the day before": a verb, not a type
-        if re.fullmatch(r"is|are|was|were|do|does|did|has|have|had|will|would|can|could|"
-                        r"should|be|been|to|that|who|which|in|of|for|with|at|on|from|by", w):
+        if _PHRASE_END.fullmatch(w):
             break  # the verb or a preposition: past the noun phrase that names the type
         if noun_in(w, PERSON_NOUNS):
             head = (PERSON, w)
@@ -172,9 +176,8 @@ def which_head(question: str) -> str:
         return ""
     words: list[str] = []
     for w in re.findall(r"[\w'’.-]+|[,;:?!]", m.group(1)):
-        if not re.fullmatch(r"[\w'’-]+", w) or re.fullmatch(
-                r"is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|be|been|"
-                r"to|that|who|which|in|of|for|with|at|on|from|by|remains?|and|or", w) or \
+        if not re.fullmatch(r"[\w'’-]+", w) or _PHRASE_END.fullmatch(w) or \
+                re.fullmatch(r"remains?|and|or", w) or \
                 words and (w in IRREGULAR or re.fullmatch(r"\w{3,}ed", w)):
             break  # past the noun phrase: a verb ("which team *won*") or a preposition
         words.append(w)

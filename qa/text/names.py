@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qa.text import wordlists
 from qa.text.places import NATIONALITIES, PLACE_HEADS, PLACES_1, is_place
@@ -242,9 +243,9 @@ def _run_entities(text: str, run: list[Tok], after: str, before: str,
     if kind == "OTHER" and not strong and len(words) <= 3 and before.lower() in _AUX and \
             after[:1].islower() and after.lower() not in COMMON:
         kind = "PERSON"  # "What did Parly tell TASS?"
-    lead = next((n for n in (3, 2, 1) if n < len(words) and is_place(" ".join(words[:n]))), 0)
-    if kind in {"OTHER", "PLACE", "NORP"} and titled is None and lead \
-            and not is_place(" ".join(words)):
+    lead = next((n for n in (3, 2, 1) if n < len(words) and is_place(" ".join(words[:n]))),
+                0) if kind in {"OTHER", "PLACE", "NORP"} and titled is None else 0
+    if lead and not is_place(" ".join(words)):
         # "Moscow Mayor" / "France Parly" / "New York Mayor Eric Adams": split off a leading
         # place and read the rest (an organisation's name keeps its place: "New York Times",
         # "Massachusetts Institute of Technology")
@@ -270,8 +271,15 @@ def find_entities(text: str) -> list[Entity]:
     """Every capitalised name in ``text``, classed, in order of appearance.
 
     A single word that is the surname of a person named in full elsewhere in ``text``
-    (``Parly`` after ``Florence Parly``) is a person too.
+    (``Parly`` after ``Florence Parly``) is a person too. Read once per text: the answerer
+    asks for the same sentence's names at each step (typed check, votes, answer phrase).
     """
+    return list(_entities(text))
+
+
+@lru_cache(maxsize=8192)
+def _entities(text: str) -> tuple[Entity, ...]:
+    """:func:`find_entities`, cached (entities are frozen)."""
     raw: list[Entity] = []
     for run, starts, after, before in _runs(text):
         raw.extend(_run_entities(text, run, after, before, starts))
@@ -287,7 +295,7 @@ def find_entities(text: str) -> list[Entity]:
                 out.append(Entity(e.text, "PERSON", e.start, e.end, e.gender or f.gender, True))
                 continue
         out.append(e)
-    return _coordinated_people(text, out)
+    return tuple(_coordinated_people(text, out))
 
 
 def _coordinated_people(text: str, ents: list[Entity]) -> list[Entity]:

@@ -216,7 +216,7 @@ def score_sentences(info: QuestionInfo, ctx: Context,
     pcov = [sum(wt for t, wt in weight.items() if t in ps) / total for ps in pstems]
     for i in range(len(sents)):
         _score_one(info, ctx, sents, i, weight, total, pcov, w)
-    asked = scene_places(info.text) if w.scene_place else set()
+    asked = place_keys(info.text, scene=True) if w.scene_place else set()
     for s in sents if asked else ():  # "cost in the US": "across the US ... costs $250"
         if place_keys(s.text) & asked:
             s.score += w.scene_place
@@ -226,16 +226,11 @@ def score_sentences(info: QuestionInfo, ctx: Context,
 _SCENE = re.compile(r"\b(?:in|at|across|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
-def place_keys(text: str) -> set[str]:
-    """The places ``text`` names, a country by its one key ("US" and "America" alike)."""
+def place_keys(text: str, scene: bool = False) -> set[str]:
+    """The places ``text`` names, a country by its one key ("US" and "America" alike); with
+    ``scene``, only those it sets its scene in ("in the US")."""
     return {country_key(e.text) or e.text.lower() for e in find_entities(text)
-            if e.kind == "PLACE"}
-
-
-def scene_places(text: str) -> set[str]:
-    """The places ``text`` sets its scene in ("in the US"), as :func:`place_keys`."""
-    return {country_key(e.text) or e.text.lower() for e in find_entities(text)
-            if e.kind == "PLACE" and _SCENE.search(text[:e.start])}
+            if e.kind == "PLACE" and (not scene or _SCENE.search(text[:e.start]))}
 
 
 def _event_day(ev_stems: set[str], ctx: Context, sents: list[Sent]) -> tuple[date | None, float]:

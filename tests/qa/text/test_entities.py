@@ -179,6 +179,13 @@ def test_person_roles_read_titles_appositions_and_said_clauses() -> None:
     assert [r.phrase for r in both["holt"]] == ["chairman and chief executive"]
 
 
+def test_names_are_read_once_per_text_and_handed_out_as_a_fresh_list() -> None:
+    first = find_entities("Florence Parly met Sergei Lavrov.")
+    first.clear()  # a caller's list is its own: the cached reading stays whole
+    assert [e.text for e in find_entities("Florence Parly met Sergei Lavrov.")] == [
+        "Florence Parly", "Sergei Lavrov"]
+
+
 def test_posts_named_in_other_words_are_kin() -> None:
     assert role_kin(frozenset({"head"})) >= {"chief", "boss", "leader"}
     assert "coach" not in role_kin(frozenset({"head"}))  # kin of kin is not kin
